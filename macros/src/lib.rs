@@ -1,0 +1,1 @@
+//! The `neuron!` and `synapse!` macros (a thin shim over `annarchy-codegen`).

@@ -1,0 +1,10 @@
+//! Run-time of `annarchy`: everything that moves numbers once the model
+//! equations have been compiled by the `neuron!` and `synapse!` macros.
+
+pub mod connectivity;
+pub mod connectors;
+pub mod error;
+pub mod geometry;
+pub mod random;
+
+pub use error::{Error, Result};
