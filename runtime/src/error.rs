@@ -8,7 +8,7 @@ use thiserror::Error;
 /// the user what to fix.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum Error {
-    /// A geometry with no dimension, a zero-sized dimension, or more than three dimensions.
+    /// A geometry with no dimension, a zero-sized dimension, or more than four dimensions.
     #[error("invalid geometry {dims:?}: {reason}")]
     Geometry {
         /// The dimensions that were given.
@@ -116,8 +116,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {

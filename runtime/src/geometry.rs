@@ -267,7 +267,10 @@ mod tests {
 
         let g = Geometry::try_from((2, 3, 4, 5)).unwrap();
         assert_eq!((g.size(), g.ndim()), (120, 4));
-        assert_eq!(Geometry::try_from([2, 3]).unwrap(), Geometry::new(&[2, 3]).unwrap());
+        assert_eq!(
+            Geometry::try_from([2, 3]).unwrap(),
+            Geometry::new(&[2, 3]).unwrap()
+        );
     }
 
     #[test]
@@ -304,27 +307,54 @@ mod tests {
     #[test]
     fn out_of_range_ranks_and_coordinates_are_errors() {
         let g = Geometry::try_from((3, 4)).unwrap();
-        assert!(matches!(g.coordinates_from_rank(12), Err(Error::OutOfRange { .. })));
-        assert!(matches!(g.rank_from_coordinates(&[3, 0]), Err(Error::OutOfRange { .. })));
-        assert!(matches!(g.rank_from_coordinates(&[0, 4]), Err(Error::OutOfRange { .. })));
-        assert!(matches!(g.rank_from_coordinates(&[1]), Err(Error::Invalid { .. })));
+        assert!(matches!(
+            g.coordinates_from_rank(12),
+            Err(Error::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            g.rank_from_coordinates(&[3, 0]),
+            Err(Error::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            g.rank_from_coordinates(&[0, 4]),
+            Err(Error::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            g.rank_from_coordinates(&[1]),
+            Err(Error::Invalid { .. })
+        ));
         assert!(g.normalized_coordinates_from_rank(12, 1.0).is_err());
     }
 
     #[test]
     fn normalized_coordinates() {
         let g = Geometry::try_from((3, 5)).unwrap();
-        assert_eq!(g.normalized_coordinates_from_rank(7, 1.0).unwrap(), vec![0.5, 0.5]);
-        assert_eq!(g.normalized_coordinates_from_rank(14, 2.0).unwrap(), vec![2.0, 2.0]);
+        assert_eq!(
+            g.normalized_coordinates_from_rank(7, 1.0).unwrap(),
+            vec![0.5, 0.5]
+        );
+        assert_eq!(
+            g.normalized_coordinates_from_rank(14, 2.0).unwrap(),
+            vec![2.0, 2.0]
+        );
         let g = Geometry::try_from((1, 5)).unwrap();
-        assert_eq!(g.normalized_coordinates_from_rank(1, 1.0).unwrap(), vec![0.0, 0.25]);
+        assert_eq!(
+            g.normalized_coordinates_from_rank(1, 1.0).unwrap(),
+            vec![0.0, 0.25]
+        );
         let g = Geometry::try_from(1).unwrap();
-        assert_eq!(g.normalized_coordinates_from_rank(0, 1.0).unwrap(), vec![0.0]);
+        assert_eq!(
+            g.normalized_coordinates_from_rank(0, 1.0).unwrap(),
+            vec![0.0]
+        );
     }
 
     #[test]
     fn display() {
         assert_eq!(Geometry::try_from(7).unwrap().to_string(), "7");
-        assert_eq!(Geometry::try_from((2, 3, 4)).unwrap().to_string(), "(2, 3, 4)");
+        assert_eq!(
+            Geometry::try_from((2, 3, 4)).unwrap().to_string(),
+            "(2, 3, 4)"
+        );
     }
 }

@@ -5,6 +5,9 @@ pub mod connectivity;
 pub mod connectors;
 pub mod error;
 pub mod geometry;
+pub mod math;
+pub mod model;
 pub mod random;
 
 pub use error::{Error, Result};
+pub use rayon;

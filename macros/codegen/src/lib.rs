@@ -11,3 +11,6 @@ pub mod lexer;
 pub mod lines;
 pub mod parser;
 pub mod span;
+pub mod ir;
+pub mod model;
+pub mod symbolic;

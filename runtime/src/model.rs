@@ -1,0 +1,353 @@
+//! What the `neuron!` and `synapse!` macros generate code against: model
+//! metadata, and the traits through which the network drives a model's state.
+
+use crate::connectivity::Connectivity;
+
+/// How many values an attribute has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Locality {
+    /// One value per neuron (or per synapse).
+    Local,
+    /// One value per post-synaptic neuron (synapses, `postsynaptic` flag).
+    SemiGlobal,
+    /// One value per population (`population`) or projection (`projection`).
+    Global,
+}
+
+/// The declared type of an attribute. Values are stored as `f64`; `Int`
+/// attributes are truncated toward zero when assigned, `Bool` ones hold 0 or 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    /// Floating point (the default).
+    Float,
+    /// Integer (`int` flag).
+    Int,
+    /// Boolean (`bool` flag, or a parameter written `True`/`False`).
+    Bool,
+}
+
+/// Metadata of one attribute (parameter or variable) of a model.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AttrInfo {
+    /// Its name in the equations.
+    pub name: &'static str,
+    /// True for parameters, false for variables.
+    pub is_parameter: bool,
+    /// How many values it has.
+    pub locality: Locality,
+    /// Declared type.
+    pub value_type: ValueType,
+    /// Initial value.
+    pub init: f64,
+}
+
+/// Whether a model is a neuron or a synapse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelKind {
+    /// `neuron!`
+    Neuron,
+    /// `synapse!`
+    Synapse,
+}
+
+/// The text a model was defined with, block by block, as written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ModelSource {
+    /// `parameters`
+    pub parameters: &'static str,
+    /// `equations`
+    pub equations: &'static str,
+    /// `functions`
+    pub functions: &'static str,
+    /// `spike`
+    pub spike: &'static str,
+    /// `reset`
+    pub reset: &'static str,
+    /// `refractory` (a number or an attribute name)
+    pub refractory: &'static str,
+    /// `psp`
+    pub psp: &'static str,
+    /// `operation`
+    pub operation: &'static str,
+    /// `pre_spike`
+    pub pre_spike: &'static str,
+    /// `post_spike`
+    pub post_spike: &'static str,
+}
+
+/// Everything the run-time needs to know about a model, generated at compile time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ModelInfo {
+    /// The Rust type name of the model.
+    pub type_name: &'static str,
+    /// ANNarchy's `name` (shown by reports).
+    pub name: &'static str,
+    /// ANNarchy's `description`.
+    pub description: &'static str,
+    /// Neuron or synapse.
+    pub kind: ModelKind,
+    /// Spiking (neuron with `spike`, synapse with `pre_spike`) or rate-coded.
+    pub spiking: bool,
+    /// Parameters then variables, in declaration order.
+    pub attributes: &'static [AttrInfo],
+    /// Neurons: the targets named in `sum(target)`, in order of appearance.
+    pub targets: &'static [&'static str],
+    /// Neurons: whether `sum()` (all targets) is used.
+    pub uses_all_targets: bool,
+    /// Global operations the equations read: `(operation, scope, attribute)`
+    /// with scope `""` (own), `"pre"` or `"post"`.
+    pub global_ops: &'static [(GlobalOpKind, &'static str, &'static str)],
+    /// Synapses: `pre.x` names read by the synapse, in order.
+    pub pre_attributes: &'static [&'static str],
+    /// Synapses: `post.x` names read by the synapse, in order.
+    pub post_attributes: &'static [&'static str],
+    /// Synapses: `pre.sum(target)` / `post.sum(target)` are not `pre.x`; these list the targets.
+    pub pre_targets: &'static [&'static str],
+    /// Synapses: targets of `post.sum(target)`.
+    pub post_targets: &'static [&'static str],
+    /// Synapses: true when `w` changes (the projection is plastic).
+    pub plastic: bool,
+    /// Synapses: `sum`, `max`, `min` or `mean`.
+    pub operation: &'static str,
+    /// The source text of each block.
+    pub source: ModelSource,
+}
+
+impl ModelInfo {
+    /// Index of an attribute by name.
+    pub fn attribute_index(&self, name: &str) -> Option<usize> {
+        self.attributes.iter().position(|a| a.name == name)
+    }
+    /// The attribute with this name.
+    pub fn attribute(&self, name: &str) -> Option<&'static AttrInfo> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+}
+
+/// Read access to one attribute's storage.
+#[derive(Clone, Copy, Debug)]
+pub enum AttrRef<'a> {
+    /// One value per neuron / synapse / dendrite.
+    Array(&'a [f64]),
+    /// One value for the whole population / projection.
+    Scalar(f64),
+}
+
+/// Write access to one attribute's storage.
+#[derive(Debug)]
+pub enum AttrMut<'a> {
+    /// One value per neuron / synapse / dendrite.
+    Array(&'a mut [f64]),
+    /// One value for the whole population / projection.
+    Scalar(&'a mut f64),
+}
+
+/// Where a projection reads a `pre.x` / `post.x` value from.
+#[derive(Clone, Copy, Debug)]
+pub enum VarRef<'a> {
+    /// The current value of a per-neuron attribute (or a delayed copy, for a uniform delay).
+    Array(&'a [f64]),
+    /// A population-wide attribute.
+    Scalar(f64),
+    /// Per-synapse delays: `history[d - 1]` holds the values of `d` steps ago
+    /// (`history` is a ring, `head` its newest slot); `delays[s]` is synapse `s`'s delay.
+    Delayed {
+        /// Past values, one array per slot.
+        history: &'a [Vec<f64>],
+        /// The slot holding the newest values.
+        head: usize,
+        /// Per-synapse delays in steps.
+        delays: &'a [u32],
+    },
+}
+
+impl VarRef<'_> {
+    /// Value for pre-synaptic rank `j` through synapse `s`.
+    #[inline(always)]
+    pub fn at(&self, j: usize, s: usize) -> f64 {
+        match self {
+            VarRef::Array(a) => a[j],
+            VarRef::Scalar(v) => *v,
+            VarRef::Delayed {
+                history,
+                head,
+                delays,
+            } => {
+                let d = (delays[s].max(1) - 1) as usize;
+                let n = history.len();
+                history[(head + n - d % n) % n][j]
+            }
+        }
+    }
+    /// Value for rank `j` (no per-synapse delay).
+    #[inline(always)]
+    pub fn get(&self, j: usize) -> f64 {
+        match self {
+            VarRef::Array(a) => a[j],
+            VarRef::Scalar(v) => *v,
+            VarRef::Delayed { history, head, .. } => history[*head][j],
+        }
+    }
+}
+
+/// Most `pre.x` (or `post.x`) attributes a synapse may read.
+pub const MAX_LINKED: usize = 8;
+
+/// Values of the pre- or post-synaptic population, in the synapse's order:
+/// [`ModelInfo::pre_attributes`] (or `post_attributes`), then the sums of
+/// [`ModelInfo::pre_targets`] (or `post_targets`). Unused entries are `Scalar(0.0)`.
+pub type Linked<'a> = [VarRef<'a>; MAX_LINKED];
+
+/// What a neuron update sees of the network.
+#[derive(Debug)]
+pub struct NeuronCtx<'a> {
+    /// Current step (time in ms is `t * dt`).
+    pub t: i64,
+    /// Step size in ms.
+    pub dt: f64,
+    /// Weighted sums per target: the model's targets first, then any other
+    /// target that projections deliver to (used by `sum()`).
+    pub sums: &'a [Vec<f64>],
+    /// Values of the named constants the model reads, in the model's order.
+    pub constants: &'a [f64],
+    /// Whether to split the update over the rayon thread pool.
+    pub parallel: bool,
+}
+
+/// Seeds of the random streams of one step.
+#[derive(Clone, Copy, Debug)]
+pub struct RngCtx {
+    /// The network's seed.
+    pub seed: u64,
+    /// Identifier of the object (population or projection) in the network.
+    pub object: u64,
+    /// Current step.
+    pub t: i64,
+}
+
+/// A global operation over a population's attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GlobalOpKind {
+    /// `min(x)`
+    Min,
+    /// `max(x)`
+    Max,
+    /// `mean(x)`
+    Mean,
+    /// `norm1(x)`: sum of absolute values.
+    Norm1,
+    /// `norm2(x)`: Euclidean norm.
+    Norm2,
+}
+
+impl GlobalOpKind {
+    /// Reduces `values` in rank order (the order is fixed, so the result does
+    /// not depend on the number of threads). Empty input gives 0.
+    pub fn reduce(self, values: &[f64]) -> f64 {
+        if values.is_empty() {
+            return 0.0;
+        }
+        match self {
+            GlobalOpKind::Min => values.iter().copied().fold(f64::INFINITY, f64::min),
+            GlobalOpKind::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            GlobalOpKind::Mean => values.iter().sum::<f64>() / values.len() as f64,
+            GlobalOpKind::Norm1 => values.iter().map(|v| v.abs()).sum(),
+            GlobalOpKind::Norm2 => values.iter().map(|v| v * v).sum::<f64>().sqrt(),
+        }
+    }
+}
+
+/// The state of one population: the arrays of a neuron model. Implemented by
+/// code that `neuron!` generates (and by the run-time's input populations).
+pub trait NeuronState: Send + Sync + 'static {
+    /// The model's metadata.
+    fn info(&self) -> &'static ModelInfo;
+    /// Number of neurons.
+    fn size(&self) -> usize;
+    /// Read access to attribute `index` of [`ModelInfo::attributes`].
+    fn attr(&self, index: usize) -> AttrRef<'_>;
+    /// Write access to attribute `index`.
+    fn attr_mut(&mut self, index: usize) -> AttrMut<'_>;
+    /// Draws this step's values of the random variables of the equations.
+    fn update_rng(&mut self, rng: &RngCtx);
+    /// One step of the neuron equations.
+    fn update(&mut self, ctx: &NeuronCtx<'_>);
+    /// Recomputes the global operations (`mean(r)`, ...) the equations read.
+    fn update_global_ops(&mut self);
+    /// Restores every attribute to its initial value.
+    fn reset(&mut self);
+    /// As `Any`, for typed access.
+    fn as_any(&self) -> &dyn std::any::Any;
+    /// As `Any`, for typed access.
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
+}
+
+/// A neuron model: a type generated by `neuron!`.
+pub trait NeuronModel: 'static {
+    /// The arrays of a population of this model.
+    type State: NeuronState;
+    /// The model's metadata.
+    const INFO: &'static ModelInfo;
+    /// A population of `size` neurons, every attribute at its initial value.
+    fn new_state(size: usize) -> Self::State;
+}
+
+/// What a synapse sees of the network in the transmission and update phases.
+#[derive(Debug)]
+pub struct SynapseCtx<'a> {
+    /// Current step.
+    pub t: i64,
+    /// Step size in ms.
+    pub dt: f64,
+    /// The projection's connectivity.
+    pub conn: &'a Connectivity,
+    /// Pre-synaptic values.
+    pub pre: Linked<'a>,
+    /// Post-synaptic values.
+    pub post: Linked<'a>,
+    /// Values of the synapse's global operations (`mean(pre.r)`, ...), in the model's order.
+    pub global_ops: [f64; MAX_LINKED],
+    /// Whether `w` may change (learning enabled).
+    pub plasticity: bool,
+    /// Values of the named constants the model reads.
+    pub constants: &'a [f64],
+    /// Whether to split the work over the rayon thread pool.
+    pub parallel: bool,
+}
+
+/// The state of one projection: the per-synapse arrays of a synapse model.
+pub trait SynapseState: Send + Sync + 'static {
+    /// The model's metadata.
+    fn info(&self) -> &'static ModelInfo;
+    /// Read access to attribute `index` of [`ModelInfo::attributes`].
+    fn attr(&self, index: usize) -> AttrRef<'_>;
+    /// Write access to attribute `index`.
+    fn attr_mut(&mut self, index: usize) -> AttrMut<'_>;
+    /// Resizes the arrays for a connectivity (initial values; `w` from the connectivity).
+    fn connect(&mut self, conn: &Connectivity);
+    /// Rate-coded transmission: the result of `operation` over the psp of
+    /// each dendrite, into `out[k]` for dendrite `k`.
+    fn compute_psp(&self, ctx: &SynapseCtx<'_>, out: &mut [f64]);
+    /// Draws this step's values of the random variables of the equations.
+    fn update_rng(&mut self, rng: &RngCtx);
+    /// One step of the continuous synaptic equations.
+    fn update(&mut self, ctx: &SynapseCtx<'_>);
+    /// True if the model has continuous equations (so `update` does something).
+    fn has_update(&self) -> bool;
+    /// Restores every attribute but `w` to its initial value.
+    fn reset(&mut self);
+    /// As `Any`, for typed access.
+    fn as_any(&self) -> &dyn std::any::Any;
+    /// As `Any`, for typed access.
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
+}
+
+/// A synapse model: a type generated by `synapse!`.
+pub trait SynapseModel: 'static {
+    /// The arrays of a projection of this model.
+    type State: SynapseState;
+    /// The model's metadata.
+    const INFO: &'static ModelInfo;
+    /// An unconnected projection.
+    fn new_state() -> Self::State;
+}
