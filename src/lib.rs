@@ -1,1 +1,49 @@
-//! annarchy
+//! `annarchy`: rate-coded neural networks whose model equations, written in
+//! ANNarchy's equation language, are compiled into Rust by the `neuron!` and
+//! `synapse!` macros at build time.
+//!
+//! ```
+//! use annarchy::prelude::*;
+//!
+//! annarchy::neuron! {
+//!     /// A leaky rate neuron driven by its excitatory input.
+//!     pub struct Leaky {
+//!         parameters: "tau = 10.0 : population",
+//!         equations: "tau * dv/dt + v = sum(exc) : exponential
+//!                     r = pos(v)",
+//!     }
+//! }
+//!
+//! # fn main() -> annarchy::Result<()> {
+//! let mut b = Network::builder().dt(1.0)?;
+//! let input = b.population::<InputArray>("input", 2)?;
+//! let out = b.population::<Leaky>("out", 1)?;
+//! b.set(input, "r", vec![1.0, 0.5])?;
+//! b.projection::<DefaultRateSynapse>(input, out, "exc").connect_all_to_all(1.0)?;
+//! let m = b.monitor(out, &["r"])?;
+//! let mut net = b.build()?;
+//! net.simulate(100.0)?;
+//! let r = net.monitor_get(m, "r")?;
+//! assert!((r.values[99][0] - 1.5 * (1.0 - (-0.1f64).exp().powi(99))).abs() < 0.1);
+//! # Ok(())
+//! # }
+//! ```
+
+pub use annarchy_macros::{neuron, synapse};
+pub use annarchy_models as models;
+pub use annarchy_runtime as runtime;
+pub use annarchy_runtime::{Error, Result};
+
+/// The names most programs need.
+pub mod prelude {
+    pub use crate::models::*;
+    pub use crate::runtime::connectors::Value;
+    pub use crate::runtime::inputs::{Schedule, TimedArray};
+    pub use crate::runtime::monitor::{MonitorOptions, Recording};
+    pub use crate::runtime::network::{
+        AnyPop, AnyProj, MonitorId, Network, NetworkBuilder, PopId, PopView, ProjId,
+    };
+    pub use crate::runtime::population::AttrValue;
+    pub use crate::runtime::random::RandomDistribution;
+    pub use crate::{neuron, synapse};
+}

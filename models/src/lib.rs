@@ -1,1 +1,8 @@
-//! Standard models.
+//! The standard library of neurons and synapses (SPEC.md section 6), written
+//! with the same `neuron!` and `synapse!` macros users write their models with.
+
+pub mod neurons;
+pub mod synapses;
+
+pub use neurons::*;
+pub use synapses::*;

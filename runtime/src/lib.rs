@@ -5,8 +5,13 @@ pub mod connectivity;
 pub mod connectors;
 pub mod error;
 pub mod geometry;
+pub mod inputs;
 pub mod math;
 pub mod model;
+pub mod monitor;
+pub mod network;
+pub mod population;
+pub mod projection;
 pub mod random;
 
 pub use error::{Error, Result};

@@ -73,3 +73,47 @@ mod tests {
         assert_eq!(power(2.0, 3.0), 8.0);
     }
 }
+
+/// Solves the dense linear system `a x = b` by Gaussian elimination with
+/// partial pivoting (coupled implicit ODEs). A singular system gives NaN.
+#[inline]
+pub fn solve_linear<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
+    for col in 0..N {
+        let mut piv = col;
+        for row in col + 1..N {
+            if a[row][col].abs() > a[piv][col].abs() {
+                piv = row;
+            }
+        }
+        a.swap(col, piv);
+        b.swap(col, piv);
+        let p = a[col][col];
+        for row in col + 1..N {
+            let f = a[row][col] / p;
+            for k in col..N {
+                a[row][k] -= f * a[col][k];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = [0.0; N];
+    for row in (0..N).rev() {
+        let mut s = b[row];
+        for k in row + 1..N {
+            s -= a[row][k] * x[k];
+        }
+        x[row] = s / a[row][row];
+    }
+    x
+}
+
+#[cfg(test)]
+mod solve_tests {
+    use super::solve_linear;
+
+    #[test]
+    fn solves_a_small_system() {
+        let x = solve_linear([[0.0, 2.0], [1.0, 1.0]], [4.0, 3.0]);
+        assert!((x[0] - 1.0).abs() < 1e-15 && (x[1] - 2.0).abs() < 1e-15);
+    }
+}

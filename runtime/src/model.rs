@@ -190,6 +190,10 @@ impl VarRef<'_> {
     }
 }
 
+/// Number of neurons (or dendrites) per chunk when an update is split over threads.
+/// Chunks are fixed in size, so results never depend on the number of threads.
+pub const PAR_CHUNK: usize = 4096;
+
 /// Most `pre.x` (or `post.x`) attributes a synapse may read.
 pub const MAX_LINKED: usize = 8;
 

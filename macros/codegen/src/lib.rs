@@ -14,3 +14,18 @@ pub mod span;
 pub mod ir;
 pub mod model;
 pub mod symbolic;
+pub mod lower;
+pub mod emit;
+pub mod input;
+
+use diagnostic::Diagnostic;
+use model::{Kind, ModelDef};
+use proc_macro2::TokenStream;
+
+/// Analyses, lowers and emits a model: the whole path from the text of the
+/// macro to the Rust code. Returns every error of the model.
+pub fn generate(def: &ModelDef, kind: Kind, opts: &emit::Options) -> Result<TokenStream, Vec<Diagnostic>> {
+    let model = model::analyse(def, kind)?;
+    let lowered = lower::lower(&model)?;
+    Ok(emit::emit(&model, &lowered, opts))
+}

@@ -31,9 +31,6 @@ impl<'a> Parser<'a> {
     fn peek_at(&self, k: usize) -> Option<&'a Tok> {
         self.toks.get(self.pos + k).map(|t| &t.tok)
     }
-    fn span_here(&self) -> Span {
-        self.toks.get(self.pos).map_or(self.end, |t| t.span)
-    }
     fn bump(&mut self) -> &'a Token {
         let t = &self.toks[self.pos];
         self.pos += 1;
@@ -44,9 +41,6 @@ impl<'a> Parser<'a> {
     }
     fn is_kw(&self, kw: &str) -> bool {
         matches!(self.peek(), Some(Tok::Ident(i)) if i == kw)
-    }
-    fn err(&self, msg: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(self.block, self.span_here(), msg)
     }
     fn expect_op(&mut self, op: &str) -> Result<Span, Diagnostic> {
         if self.is_op(op) {

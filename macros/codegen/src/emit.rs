@@ -1,0 +1,1286 @@
+//! Emission of the Rust code of a model: the model type, the state struct
+//! of per-neuron (per-synapse) arrays, typed accessors, the name table, and
+//! the update loops.
+//!
+//! Inside a loop every attribute is loaded into a local of the same name,
+//! the statements run on those locals, and the written ones are stored back,
+//! so the body reads like the equations and the compiler sees plain
+//! branch-free arithmetic over slices.
+
+use crate::ir::{BinOp, Expr, Func, Stmt, Var};
+use crate::lower::Lowered;
+use crate::model::{Kind, Locality, Model, Ty};
+use proc_macro2::{Ident, Literal, Span as PSpan, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::BTreeSet;
+
+/// Options of the emitted code.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Path of the run-time crate, e.g. `::annarchy::runtime`.
+    pub runtime: TokenStream,
+    /// Visibility of the generated items.
+    pub vis: TokenStream,
+    /// Attributes (doc comments) for the model type.
+    pub attrs: TokenStream,
+}
+
+const KEYWORDS: [&str; 38] = [
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn",
+];
+
+/// An identifier for a model name (raw when it is a Rust keyword).
+pub fn ident(name: &str) -> Ident {
+    if KEYWORDS.contains(&name) {
+        Ident::new_raw(name, PSpan::call_site())
+    } else {
+        Ident::new(name, PSpan::call_site())
+    }
+}
+
+fn slice_ident(name: &str) -> Ident {
+    format_ident!("{}_", name)
+}
+
+fn lit(v: f64) -> TokenStream {
+    if v.is_nan() {
+        quote!(f64::NAN)
+    } else if v == f64::INFINITY {
+        quote!(f64::INFINITY)
+    } else if v == f64::NEG_INFINITY {
+        quote!(f64::NEG_INFINITY)
+    } else if v < 0.0 || (v == 0.0 && v.is_sign_negative()) {
+        let l = Literal::f64_unsuffixed(-v);
+        quote!((-#l))
+    } else {
+        let l = Literal::f64_unsuffixed(v);
+        quote!(#l)
+    }
+}
+
+fn var_ident(v: &Var) -> Ident {
+    match v {
+        Var::Attr(x) | Var::Temp(x) => ident(x),
+        Var::Pre(x) => format_ident!("pre_{}", x),
+        Var::Post(x) => format_ident!("post_{}", x),
+        Var::Sum(t) => format_ident!("sum_{}", t),
+        Var::SumAll => format_ident!("sum_all"),
+        Var::PreSum(t) => format_ident!("pre_sum_{}", t),
+        Var::PostSum(t) => format_ident!("post_sum_{}", t),
+        Var::T => format_ident!("t"),
+        Var::Dt => format_ident!("dt"),
+        Var::Rand(k) => format_ident!("_rand_{}", k),
+        Var::GlobalOp(k) => format_ident!("_gop_{}", k),
+        Var::TPre => format_ident!("t_pre"),
+        Var::TPost => format_ident!("t_post"),
+        Var::TLast => format_ident!("t_last"),
+        Var::Const(c) => format_ident!("const_{}", c),
+    }
+}
+
+struct Emitter<'m> {
+    model: &'m Model,
+    rt: TokenStream,
+}
+
+impl Emitter<'_> {
+    fn ty_of(&self, attr: &str) -> Ty {
+        self.model.attr(attr).map_or(Ty::Float, |a| a.ty)
+    }
+
+    /// Emits `e` as an `f64` expression.
+    fn num(&self, e: &Expr) -> TokenStream {
+        let rt = &self.rt;
+        if e.is_boolean() {
+            let b = self.boolean(e);
+            return quote!(#rt::math::b2f(#b));
+        }
+        match e {
+            Expr::Num(v) => lit(*v),
+            Expr::Bool(b) => lit(f64::from(u8::from(*b))),
+            Expr::Var(v) => {
+                let i = var_ident(v);
+                quote!(#i)
+            }
+            Expr::Neg(a) => {
+                let a = self.num(a);
+                quote!((-#a))
+            }
+            Expr::Bin(op, a, b) => {
+                let (x, y) = (self.num(a), self.num(b));
+                match op {
+                    BinOp::Add => quote!((#x + #y)),
+                    BinOp::Sub => quote!((#x - #y)),
+                    BinOp::Mul => quote!((#x * #y)),
+                    BinOp::Div => quote!((#x / #y)),
+                    BinOp::Pow => match **b {
+                        Expr::Num(n) if n.fract() == 0.0 && n.abs() <= 64.0 => {
+                            let n = Literal::i32_unsuffixed(n as i32);
+                            quote!(#x.powi(#n))
+                        }
+                        _ => quote!(#x.powf(#y)),
+                    },
+                    _ => unreachable!("boolean operators are handled above"),
+                }
+            }
+            Expr::Call(f, args) => {
+                let a: Vec<TokenStream> = args.iter().map(|a| self.num(a)).collect();
+                match f {
+                    Func::Math(m) => match (*m, a.as_slice()) {
+                        ("fabs" | "abs", [x]) => quote!(#x.abs()),
+                        ("log", [x]) => quote!(#x.ln()),
+                        ("pow", [x, y]) => quote!(#x.powf(#y)),
+                        ("fmod", [x, y]) => quote!((#x % #y)),
+                        ("atan2", [x, y]) => quote!(#x.atan2(#y)),
+                        ("hypot", [x, y]) => quote!(#x.hypot(#y)),
+                        (name, [x]) => {
+                            let m = format_ident!("{}", name);
+                            quote!(#x.#m())
+                        }
+                        _ => unreachable!("arity checked during analysis"),
+                    },
+                    Func::Pos => quote!(#rt::math::pos(#(#a),*)),
+                    Func::Neg => quote!(#rt::math::neg(#(#a),*)),
+                    Func::Clip => quote!(#rt::math::clip(#(#a),*)),
+                    Func::Modulo => quote!(#rt::math::modulo(#(#a),*)),
+                    Func::Power => quote!(#rt::math::power(#(#a),*)),
+                    Func::IsFinite | Func::IsNan => unreachable!("boolean"),
+                    Func::User(i) => {
+                        let name = ident(&self.model.functions[*i].name);
+                        let ty = ident(&self.model.type_name);
+                        quote!(#ty::#name(#(#a),*))
+                    }
+                }
+            }
+            Expr::Ite(c, a, b) => {
+                let (c, a, b) = (self.boolean(c), self.num(a), self.num(b));
+                quote!((if #c { #a } else { #b }))
+            }
+            Expr::Not(_) => unreachable!("boolean"),
+        }
+    }
+
+    /// Emits `e` as a `bool` expression.
+    fn boolean(&self, e: &Expr) -> TokenStream {
+        match e {
+            Expr::Bool(b) => quote!(#b),
+            Expr::Not(a) => {
+                let a = self.boolean(a);
+                quote!((!#a))
+            }
+            Expr::Bin(op, a, b) if op.is_boolean() => match op {
+                BinOp::And | BinOp::Or => {
+                    let (x, y) = (self.boolean(a), self.boolean(b));
+                    if *op == BinOp::And {
+                        quote!((#x & #y))
+                    } else {
+                        quote!((#x | #y))
+                    }
+                }
+                _ => {
+                    let (x, y) = (self.num(a), self.num(b));
+                    match op {
+                        BinOp::Lt => quote!((#x < #y)),
+                        BinOp::Le => quote!((#x <= #y)),
+                        BinOp::Gt => quote!((#x > #y)),
+                        BinOp::Ge => quote!((#x >= #y)),
+                        BinOp::Eq => quote!((#x == #y)),
+                        _ => quote!((#x != #y)),
+                    }
+                }
+            },
+            Expr::Call(Func::IsFinite, a) => {
+                let x = self.num(&a[0]);
+                quote!(#x.is_finite())
+            }
+            Expr::Call(Func::IsNan, a) => {
+                let x = self.num(&a[0]);
+                quote!(#x.is_nan())
+            }
+            Expr::Ite(c, a, b) if a.is_boolean() && b.is_boolean() => {
+                let (c, a, b) = (self.boolean(c), self.boolean(a), self.boolean(b));
+                quote!((if #c { #a } else { #b }))
+            }
+            other => {
+                let x = self.num(other);
+                quote!((#x != 0.0))
+            }
+        }
+    }
+
+    fn assign_value(&self, attr: &str, e: &Expr) -> TokenStream {
+        let rt = &self.rt;
+        match self.ty_of(attr) {
+            Ty::Float => self.num(e),
+            Ty::Int => {
+                let v = self.num(e);
+                quote!(#v.trunc())
+            }
+            Ty::Bool => {
+                let b = self.boolean(e);
+                quote!(#rt::math::b2f(#b))
+            }
+        }
+    }
+
+    fn stmts(&self, stmts: &[Stmt], gate_w: bool) -> TokenStream {
+        let mut out = TokenStream::new();
+        for s in stmts {
+            let code = match s {
+                Stmt::Let(name, e) => {
+                    let n = ident(name);
+                    let v = self.num(e);
+                    quote!(let #n = #v;)
+                }
+                Stmt::Set(attr, e) => {
+                    let n = ident(attr);
+                    let v = self.assign_value(attr, e);
+                    if gate_w && attr == "w" {
+                        quote!(if plasticity { #n = #v; })
+                    } else {
+                        quote!(#n = #v;)
+                    }
+                }
+                Stmt::Clamp { attr, min, max } => {
+                    let n = ident(attr);
+                    let mut c = TokenStream::new();
+                    if let Some(m) = min {
+                        let m = self.num(m);
+                        c.extend(quote!(if #n < #m { #n = #m; }));
+                    }
+                    if let Some(m) = max {
+                        let m = self.num(m);
+                        c.extend(quote!(if #n > #m { #n = #m; }));
+                    }
+                    c
+                }
+                Stmt::Solve { out: names, a, b } => {
+                    let rt = &self.rt;
+                    let n = names.len();
+                    let outs: Vec<Ident> = names.iter().map(|x| ident(x)).collect();
+                    let rows: Vec<TokenStream> = a
+                        .chunks(n)
+                        .map(|row| {
+                            let r: Vec<TokenStream> = row.iter().map(|x| self.num(x)).collect();
+                            quote!([#(#r),*])
+                        })
+                        .collect();
+                    let bs: Vec<TokenStream> = b.iter().map(|x| self.num(x)).collect();
+                    quote!(let [#(#outs),*] = #rt::math::solve_linear([#(#rows),*], [#(#bs),*]);)
+                }
+            };
+            out.extend(code);
+        }
+        out
+    }
+}
+
+/// Variables mentioned by statements.
+fn vars_of(stmts: &[Stmt]) -> BTreeSet<Var> {
+    let mut set = BTreeSet::new();
+    let mut add = |e: &Expr| e.visit_vars(&mut |v| {
+        set.insert(v.clone());
+    });
+    for s in stmts {
+        match s {
+            Stmt::Let(_, e) => add(e),
+            Stmt::Set(a, e) => {
+                add(e);
+                add(&Expr::attr(a.clone()));
+            }
+            Stmt::Clamp { attr, min, max } => {
+                add(&Expr::attr(attr.clone()));
+                if let Some(m) = min {
+                    add(m);
+                }
+                if let Some(m) = max {
+                    add(m);
+                }
+            }
+            Stmt::Solve { a, b, .. } => {
+                a.iter().for_each(&mut add);
+                b.iter().for_each(&mut add);
+            }
+        }
+    }
+    set
+}
+
+fn written(stmts: &[Stmt]) -> BTreeSet<String> {
+    stmts
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Set(a, _) | Stmt::Clamp { attr: a, .. } => Some(a.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn locality_tokens(rt: &TokenStream, l: Locality) -> TokenStream {
+    match l {
+        Locality::Local => quote!(#rt::model::Locality::Local),
+        Locality::SemiGlobal => quote!(#rt::model::Locality::SemiGlobal),
+        Locality::Global => quote!(#rt::model::Locality::Global),
+    }
+}
+
+fn gop_tokens(rt: &TokenStream, op: &str) -> TokenStream {
+    match op {
+        "min" => quote!(#rt::model::GlobalOpKind::Min),
+        "max" => quote!(#rt::model::GlobalOpKind::Max),
+        "mean" => quote!(#rt::model::GlobalOpKind::Mean),
+        "norm1" => quote!(#rt::model::GlobalOpKind::Norm1),
+        _ => quote!(#rt::model::GlobalOpKind::Norm2),
+    }
+}
+
+fn model_info(m: &Model, rt: &TokenStream) -> TokenStream {
+    let type_name = &m.type_name;
+    let name = &m.name;
+    let description = &m.description;
+    let kind = match m.kind {
+        Kind::Neuron => quote!(#rt::model::ModelKind::Neuron),
+        Kind::Synapse => quote!(#rt::model::ModelKind::Synapse),
+    };
+    let spiking = m.spiking;
+    let attrs = m.attributes.iter().map(|a| {
+        let n = &a.name;
+        let p = a.is_param;
+        let l = locality_tokens(rt, a.locality);
+        let t = match a.ty {
+            Ty::Float => quote!(#rt::model::ValueType::Float),
+            Ty::Int => quote!(#rt::model::ValueType::Int),
+            Ty::Bool => quote!(#rt::model::ValueType::Bool),
+        };
+        let init = lit(a.init);
+        quote!(#rt::model::AttrInfo { name: #n, is_parameter: #p, locality: #l, value_type: #t, init: #init })
+    });
+    let targets = &m.targets;
+    let uses_all = m.uses_all_targets;
+    let gops = m.global_ops.iter().map(|g| {
+        let op = gop_tokens(rt, &g.op);
+        let scope = match g.scope {
+            crate::ast::Scope::Own => "",
+            crate::ast::Scope::Pre => "pre",
+            crate::ast::Scope::Post => "post",
+        };
+        let a = &g.attr;
+        quote!((#op, #scope, #a))
+    });
+    let pre = &m.pre_attrs;
+    let post = &m.post_attrs;
+    let pre_t = &m.pre_targets;
+    let post_t = &m.post_targets;
+    let plastic = m.plastic;
+    let op = &m.operation;
+    let src = |k: &str| m.source.get(k).cloned().unwrap_or_default();
+    let (sp, se, sf, ss, sr, sref, spsp, sop, sps, spo) = (
+        src("parameters"),
+        src("equations"),
+        src("functions"),
+        src("spike"),
+        src("reset"),
+        match &m.refractory {
+            Some(crate::model::Refractory::Ms(v)) => v.to_string(),
+            Some(crate::model::Refractory::Attr(a)) => a.clone(),
+            None => String::new(),
+        },
+        src("psp"),
+        src("operation"),
+        src("pre_spike"),
+        src("post_spike"),
+    );
+    quote! {
+        &#rt::model::ModelInfo {
+            type_name: #type_name,
+            name: #name,
+            description: #description,
+            kind: #kind,
+            spiking: #spiking,
+            attributes: &[#(#attrs),*],
+            targets: &[#(#targets),*],
+            uses_all_targets: #uses_all,
+            global_ops: &[#(#gops),*],
+            pre_attributes: &[#(#pre),*],
+            post_attributes: &[#(#post),*],
+            pre_targets: &[#(#pre_t),*],
+            post_targets: &[#(#post_t),*],
+            plastic: #plastic,
+            operation: #op,
+            source: #rt::model::ModelSource {
+                parameters: #sp,
+                equations: #se,
+                functions: #sf,
+                spike: #ss,
+                reset: #sr,
+                refractory: #sref,
+                psp: #spsp,
+                operation: #sop,
+                pre_spike: #sps,
+                post_spike: #spo,
+            },
+        }
+    }
+}
+
+fn distribution(e: &Emitter<'_>, dist: &str, args: &[Expr]) -> TokenStream {
+    let rt = &e.rt;
+    let a: Vec<TokenStream> = args.iter().map(|x| e.num(x)).collect();
+    match (dist, a.as_slice()) {
+        ("Uniform", [x, y]) => quote!(#rt::random::RandomDistribution::uniform(#x, #y)),
+        ("DiscreteUniform", [x, y]) => {
+            quote!(#rt::random::RandomDistribution::discrete_uniform(#x as i64, #y as i64))
+        }
+        ("Normal", [x, y]) => quote!(#rt::random::RandomDistribution::normal(#x, #y)),
+        ("LogNormal", [x, y]) => quote!(#rt::random::RandomDistribution::log_normal(#x, #y)),
+        ("Exponential", [x]) => quote!(#rt::random::RandomDistribution::exponential(#x)),
+        ("Gamma", [x, y]) => quote!(#rt::random::RandomDistribution::gamma(#x, #y)),
+        ("Binomial", [x, y]) => quote!(#rt::random::RandomDistribution::binomial(#x as u64, #y)),
+        _ => unreachable!("distributions checked during analysis"),
+    }
+}
+
+/// Code of `update_rng` (random draws of the step).
+fn update_rng(e: &Emitter<'_>) -> TokenStream {
+    let rt = &e.rt;
+    let m = e.model;
+    let globals: Vec<TokenStream> = m
+        .attributes
+        .iter()
+        .filter(|a| a.locality == Locality::Global)
+        .map(|a| {
+            let n = ident(&a.name);
+            quote!(let #n = self.#n;)
+        })
+        .collect();
+    let draws = m.randoms.iter().enumerate().map(|(k, r)| {
+        let field = format_ident!("_rand_{}", k);
+        let d = distribution(e, &r.dist, &r.args);
+        let key = k as u64;
+        if r.locality == Locality::Global {
+            quote! {
+                let mut one = [0.0];
+                #rt::random::fill_chunked(&#d, &mut one, rng.seed, [rng.object, #key, rng.t as u64]);
+                self.#field = one[0];
+            }
+        } else {
+            quote!(#rt::random::fill_chunked(&#d, &mut self.#field, rng.seed, [rng.object, #key, rng.t as u64]);)
+        }
+    });
+    if m.randoms.is_empty() {
+        return quote!(let _ = rng;);
+    }
+    quote! {
+        #(#globals)*
+        #(#draws)*
+    }
+}
+
+fn user_functions(e: &Emitter<'_>) -> TokenStream {
+    let fns = e.model.functions.iter().map(|f| {
+        let name = ident(&f.name);
+        let args: Vec<Ident> = f.args.iter().map(|a| ident(a)).collect();
+        let body = e.num(&f.body);
+        let doc = format!("`{}({})` of the model's `functions`.", f.name, f.args.join(", "));
+        quote! {
+            #[doc = #doc]
+            #[inline(always)]
+            #[allow(non_snake_case)]
+            pub fn #name(#(#args: f64),*) -> f64 { #body }
+        }
+    });
+    quote!(#(#fns)*)
+}
+
+fn accessors(m: &Model, size_doc: &str) -> TokenStream {
+    let items = m.attributes.iter().map(|a| {
+        let n = ident(&a.name);
+        let set = format_ident!("set_{}", a.name);
+        let mutn = format_ident!("{}_mut", a.name);
+        let what = if a.is_param { "parameter" } else { "variable" };
+        match a.locality {
+            Locality::Global => {
+                let d1 = format!("The {what} `{}` (one value).", a.name);
+                let d2 = format!("Sets the {what} `{}`.", a.name);
+                quote! {
+                    #[doc = #d1]
+                    #[allow(non_snake_case)]
+                    pub fn #n(&self) -> f64 { self.#n }
+                    #[doc = #d2]
+                    #[allow(non_snake_case)]
+                    pub fn #set(&mut self, value: f64) { self.#n = value; }
+                }
+            }
+            _ => {
+                let d1 = format!("The {what} `{}`, {size_doc}.", a.name);
+                let d2 = format!("The {what} `{}`, writable.", a.name);
+                quote! {
+                    #[doc = #d1]
+                    #[allow(non_snake_case)]
+                    pub fn #n(&self) -> &[f64] { &self.#n }
+                    #[doc = #d2]
+                    #[allow(non_snake_case)]
+                    pub fn #mutn(&mut self) -> &mut [f64] { &mut self.#n }
+                }
+            }
+        }
+    });
+    quote!(#(#items)*)
+}
+
+fn attr_table(m: &Model, rt: &TokenStream) -> (TokenStream, TokenStream) {
+    let refs = m.attributes.iter().enumerate().map(|(i, a)| {
+        let n = ident(&a.name);
+        if a.locality == Locality::Global {
+            quote!(#i => #rt::model::AttrRef::Scalar(self.#n),)
+        } else {
+            quote!(#i => #rt::model::AttrRef::Array(&self.#n),)
+        }
+    });
+    let muts = m.attributes.iter().enumerate().map(|(i, a)| {
+        let n = ident(&a.name);
+        if a.locality == Locality::Global {
+            quote!(#i => #rt::model::AttrMut::Scalar(&mut self.#n),)
+        } else {
+            quote!(#i => #rt::model::AttrMut::Array(&mut self.#n),)
+        }
+    });
+    (
+        quote! {
+            match index {
+                #(#refs)*
+                _ => #rt::model::AttrRef::Array(&[]),
+            }
+        },
+        quote! {
+            match index {
+                #(#muts)*
+                _ => #rt::model::AttrMut::Array(&mut []),
+            }
+        },
+    )
+}
+
+/// Loads of global attributes, global ops and global randoms into locals,
+/// the global pass, and the write-back.
+fn global_pass(e: &Emitter<'_>, stmts: &[Stmt], gate_w: bool) -> TokenStream {
+    let m = e.model;
+    let w = written(stmts);
+    let loads = m.attributes.iter().filter(|a| a.locality == Locality::Global).map(|a| {
+        let n = ident(&a.name);
+        if w.contains(&a.name) {
+            quote!(let mut #n = self.#n;)
+        } else {
+            quote!(let #n = self.#n;)
+        }
+    });
+    let rands = m
+        .randoms
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.locality == Locality::Global)
+        .map(|(k, _)| {
+            let f = format_ident!("_rand_{}", k);
+            quote!(let #f = self.#f;)
+        });
+    let body = e.stmts(stmts, gate_w);
+    let stores = w.iter().map(|a| {
+        let n = ident(a);
+        quote!(self.#n = #n;)
+    });
+    quote! {
+        #(#loads)*
+        #(#rands)*
+        #body
+        #(#stores)*
+    }
+}
+
+fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
+    let rt = &opts.runtime;
+    let vis = &opts.vis;
+    let attrs = &opts.attrs;
+    let e = Emitter {
+        model: m,
+        rt: rt.clone(),
+    };
+    let ty = ident(&m.type_name);
+    let state = format_ident!("{}State", m.type_name);
+    let fields = m.attributes.iter().map(|a| {
+        let n = ident(&a.name);
+        if a.locality == Locality::Global {
+            quote!(#n: f64,)
+        } else {
+            quote!(#n: ::std::vec::Vec<f64>,)
+        }
+    });
+    let rand_fields = m.randoms.iter().enumerate().map(|(k, r)| {
+        let n = format_ident!("_rand_{}", k);
+        if r.locality == Locality::Global {
+            quote!(#n: f64,)
+        } else {
+            quote!(#n: ::std::vec::Vec<f64>,)
+        }
+    });
+    let gop_fields = (0..m.global_ops.len()).map(|k| {
+        let n = format_ident!("_gop_{}", k);
+        quote!(#n: f64,)
+    });
+    let init_fields = m.attributes.iter().map(|a| {
+        let n = ident(&a.name);
+        let v = lit(a.init);
+        if a.locality == Locality::Global {
+            quote!(#n: #v,)
+        } else {
+            quote!(#n: ::std::vec![#v; size],)
+        }
+    });
+    let init_rands = m.randoms.iter().enumerate().map(|(k, r)| {
+        let n = format_ident!("_rand_{}", k);
+        if r.locality == Locality::Global {
+            quote!(#n: 0.0,)
+        } else {
+            quote!(#n: ::std::vec![0.0; size],)
+        }
+    });
+    let init_gops = (0..m.global_ops.len()).map(|k| {
+        let n = format_ident!("_gop_{}", k);
+        quote!(#n: 0.0,)
+    });
+    let resets = m.attributes.iter().map(|a| {
+        let n = ident(&a.name);
+        let v = lit(a.init);
+        if a.locality == Locality::Global {
+            quote!(self.#n = #v;)
+        } else {
+            quote!(self.#n.fill(#v);)
+        }
+    });
+    let reset_gops = (0..m.global_ops.len()).map(|k| {
+        let n = format_ident!("_gop_{}", k);
+        quote!(self.#n = 0.0;)
+    });
+    let gop_updates = m.global_ops.iter().enumerate().map(|(k, g)| {
+        let n = format_ident!("_gop_{}", k);
+        let a = ident(&g.attr);
+        let op = gop_tokens(rt, &g.op);
+        quote!(self.#n = #op.reduce(&self.#a);)
+    });
+    let info = model_info(m, rt);
+    let (attr_ref, attr_mut) = attr_table(m, rt);
+    let accessors = accessors(m, "one value per neuron");
+    let functions = user_functions(&e);
+    let rng = update_rng(&e);
+    let global = global_pass(&e, &low.global, false);
+    let local = local_neuron_loop(&e, &low.local);
+    let gops_loaded = (0..m.global_ops.len()).map(|k| {
+        let n = format_ident!("_gop_{}", k);
+        quote!(let #n = self.#n;)
+    });
+    let doc_state = format!("The per-neuron arrays of a population of [`{}`].", m.type_name);
+    quote! {
+        #attrs
+        #[derive(Clone, Copy, Debug, Default)]
+        #vis struct #ty;
+
+        impl #ty {
+            #functions
+        }
+
+        #[doc = #doc_state]
+        #[allow(non_snake_case)]
+        #[derive(Clone, Debug)]
+        #vis struct #state {
+            size: usize,
+            #(#fields)*
+            #(#rand_fields)*
+            #(#gop_fields)*
+        }
+
+        #[allow(non_snake_case)]
+        impl #state {
+            #accessors
+        }
+
+        impl #rt::model::NeuronModel for #ty {
+            type State = #state;
+            const INFO: &'static #rt::model::ModelInfo = #info;
+            fn new_state(size: usize) -> #state {
+                #state {
+                    size,
+                    #(#init_fields)*
+                    #(#init_rands)*
+                    #(#init_gops)*
+                }
+            }
+        }
+
+        impl #rt::model::NeuronState for #state {
+            fn info(&self) -> &'static #rt::model::ModelInfo {
+                <#ty as #rt::model::NeuronModel>::INFO
+            }
+            fn size(&self) -> usize {
+                self.size
+            }
+            fn attr(&self, index: usize) -> #rt::model::AttrRef<'_> {
+                #attr_ref
+            }
+            fn attr_mut(&mut self, index: usize) -> #rt::model::AttrMut<'_> {
+                #attr_mut
+            }
+            fn update_rng(&mut self, rng: &#rt::model::RngCtx) {
+                #rng
+            }
+            #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
+            fn update(&mut self, ctx: &#rt::model::NeuronCtx<'_>) {
+                let dt = ctx.dt;
+                let t = ctx.t as f64 * dt;
+                #(#gops_loaded)*
+                #global
+                #local
+            }
+            fn update_global_ops(&mut self) {
+                #(#gop_updates)*
+            }
+            fn reset(&mut self) {
+                #(#resets)*
+                #(#reset_gops)*
+            }
+            fn as_any(&self) -> &dyn ::std::any::Any {
+                self
+            }
+            fn as_any_mut(&mut self) -> &mut dyn ::std::any::Any {
+                self
+            }
+        }
+    }
+}
+
+/// The local loop of a neuron: a closure over chunks of the arrays, run on
+/// the whole population or on chunks in parallel.
+fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
+    if stmts.is_empty() {
+        return TokenStream::new();
+    }
+    let m = e.model;
+    let rt = &e.rt;
+    let used = vars_of(stmts);
+    let w = written(stmts);
+    // Arrays passed to the chunk closure: written locals first (mutable), then read-only.
+    let local_attr = |n: &str| m.attr(n).is_some_and(|a| a.locality == Locality::Local);
+    let mut muts: Vec<String> = w.iter().filter(|a| local_attr(a)).cloned().collect();
+    muts.sort_by_key(|a| m.attributes.iter().position(|x| x.name == *a));
+    let mut reads: Vec<(Ident, TokenStream)> = Vec::new(); // (slice ident, source expr)
+    let mut loads: Vec<TokenStream> = Vec::new();
+    for a in &m.attributes {
+        if a.locality == Locality::Local && used.contains(&Var::Attr(a.name.clone())) && !w.contains(&a.name) {
+            let s = slice_ident(&a.name);
+            let n = ident(&a.name);
+            reads.push((s.clone(), quote!(&self.#n[..])));
+            loads.push(quote!(let #n = #s[i];));
+        }
+    }
+    for (k, target) in m.targets.iter().enumerate() {
+        if used.contains(&Var::Sum(target.clone())) {
+            let n = var_ident(&Var::Sum(target.clone()));
+            let s = slice_ident(&n.to_string());
+            reads.push((s.clone(), quote!(&ctx.sums[#k][..])));
+            loads.push(quote!(let #n = #s[i];));
+        }
+    }
+    for (k, r) in m.randoms.iter().enumerate() {
+        if r.locality == Locality::Local && used.contains(&Var::Rand(k)) {
+            let n = format_ident!("_rand_{}", k);
+            let s = slice_ident(&n.to_string());
+            reads.push((s.clone(), quote!(&self.#n[..])));
+            loads.push(quote!(let #n = #s[i];));
+        }
+    }
+    let uses_all = used.contains(&Var::SumAll);
+    if uses_all {
+        loads.push(quote!(let sum_all: f64 = sums.iter().map(|s| s[off + i]).sum();));
+    }
+    let mut_slices: Vec<Ident> = muts.iter().map(|a| slice_ident(a)).collect();
+    let mut_fields: Vec<Ident> = muts.iter().map(|a| ident(a)).collect();
+    let mut_loads = muts.iter().map(|a| {
+        let n = ident(a);
+        let s = slice_ident(a);
+        quote!(let mut #n = #s[i];)
+    });
+    let stores = muts.iter().map(|a| {
+        let n = ident(a);
+        let s = slice_ident(a);
+        quote!(#s[i] = #n;)
+    });
+    let body = e.stmts(stmts, false);
+    let read_slices: Vec<&Ident> = reads.iter().map(|(s, _)| s).collect();
+    let read_sources: Vec<&TokenStream> = reads.iter().map(|(_, src)| src).collect();
+    let first = &mut_slices[0];
+    let rest_mut = &mut_slices[1..];
+    // Sequential call and parallel chunked call.
+    let seq_args_mut = mut_fields.iter().map(|f| quote!(&mut self.#f[..]));
+    let par_iter = {
+        let mut it = quote!(self.#(#mut_fields)*);
+        let _ = &mut it;
+        let f0 = &mut_fields[0];
+        let mut chain = quote!(self.#f0.par_chunks_mut(CHUNK));
+        for f in &mut_fields[1..] {
+            chain = quote!(#chain.zip(self.#f.par_chunks_mut(CHUNK)));
+        }
+        for (s, _) in &reads {
+            chain = quote!(#chain.zip(#s.par_chunks(CHUNK)));
+        }
+        chain
+    };
+    // Nested tuple pattern of the zips: ((((a, b), c), d), ...)
+    let mut pattern = quote!(#first);
+    for s in rest_mut.iter().chain(read_slices.iter().copied()) {
+        pattern = quote!((#pattern, #s));
+    }
+    let sums_param = if uses_all {
+        quote!(let sums = &ctx.sums[..];)
+    } else {
+        TokenStream::new()
+    };
+    let off_use = if uses_all { quote!() } else { quote!(let _ = off;) };
+    quote! {
+        #sums_param
+        #(let #read_slices = #read_sources;)*
+        let body = |off: usize, #first: &mut [f64], #(#rest_mut: &mut [f64],)* #(#read_slices: &[f64]),*| {
+            #off_use
+            let n = #first.len();
+            #(let #rest_mut = &mut #rest_mut[..n];)*
+            #(let #read_slices = &#read_slices[..n];)*
+            for i in 0..n {
+                #(#loads)*
+                #(#mut_loads)*
+                #body
+                #(#stores)*
+            }
+        };
+        if ctx.parallel && self.size >= 2 * #rt::model::PAR_CHUNK {
+            use #rt::rayon::prelude::*;
+            const CHUNK: usize = #rt::model::PAR_CHUNK;
+            #par_iter.enumerate().for_each(|(c, #pattern)| body(c * CHUNK, #first, #(#rest_mut,)* #(#read_slices),*));
+        } else {
+            body(0, #(#seq_args_mut,)* #(#read_slices),*);
+        }
+    }
+}
+
+fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
+    let rt = &opts.runtime;
+    let vis = &opts.vis;
+    let attrs = &opts.attrs;
+    let e = Emitter {
+        model: m,
+        rt: rt.clone(),
+    };
+    let ty = ident(&m.type_name);
+    let state = format_ident!("{}State", m.type_name);
+    let fields = m.attributes.iter().map(|a| {
+        let n = ident(&a.name);
+        if a.locality == Locality::Global {
+            quote!(#n: f64,)
+        } else {
+            quote!(#n: ::std::vec::Vec<f64>,)
+        }
+    });
+    let rand_fields = m.randoms.iter().enumerate().map(|(k, r)| {
+        let n = format_ident!("_rand_{}", k);
+        match r.locality {
+            Locality::Global => quote!(#n: f64,),
+            _ => quote!(#n: ::std::vec::Vec<f64>,),
+        }
+    });
+    let init_fields = m.attributes.iter().map(|a| {
+        let n = ident(&a.name);
+        let v = lit(a.init);
+        if a.locality == Locality::Global {
+            quote!(#n: #v,)
+        } else {
+            quote!(#n: ::std::vec::Vec::new(),)
+        }
+    });
+    let init_rands = m.randoms.iter().enumerate().map(|(k, r)| {
+        let n = format_ident!("_rand_{}", k);
+        match r.locality {
+            Locality::Global => quote!(#n: 0.0,),
+            _ => quote!(#n: ::std::vec::Vec::new(),),
+        }
+    });
+    let connect = m.attributes.iter().map(|a| {
+        let n = ident(&a.name);
+        let v = lit(a.init);
+        match a.locality {
+            Locality::Global => quote!(),
+            Locality::SemiGlobal => quote!(self.#n = ::std::vec![#v; conn.nb_dendrites()];),
+            Locality::Local if a.name == "w" => quote!(self.w = conn.weights.clone();),
+            Locality::Local => quote!(self.#n = ::std::vec![#v; conn.nb_synapses()];),
+        }
+    });
+    let connect_rands = m.randoms.iter().enumerate().map(|(k, r)| {
+        let n = format_ident!("_rand_{}", k);
+        match r.locality {
+            Locality::Global => quote!(),
+            Locality::SemiGlobal => quote!(self.#n = ::std::vec![0.0; conn.nb_dendrites()];),
+            Locality::Local => quote!(self.#n = ::std::vec![0.0; conn.nb_synapses()];),
+        }
+    });
+    let resets = m.attributes.iter().filter(|a| a.name != "w").map(|a| {
+        let n = ident(&a.name);
+        let v = lit(a.init);
+        if a.locality == Locality::Global {
+            quote!(self.#n = #v;)
+        } else {
+            quote!(self.#n.fill(#v);)
+        }
+    });
+    let info = model_info(m, rt);
+    let (attr_ref, attr_mut) = attr_table(m, rt);
+    let accessors = accessors(m, "one value per synapse (post-synaptic neuron for `postsynaptic` ones) in storage order");
+    let functions = user_functions(&e);
+    let rng = update_rng(&e);
+    let linked = linked_loads(m);
+    let psp = compute_psp(&e);
+    let update = synapse_update(&e, low);
+    let has_update = !(low.global.is_empty() && low.semiglobal.is_empty() && low.local.is_empty());
+    let doc_state = format!("The per-synapse arrays of a projection of [`{}`].", m.type_name);
+    quote! {
+        #attrs
+        #[derive(Clone, Copy, Debug, Default)]
+        #vis struct #ty;
+
+        impl #ty {
+            #functions
+        }
+
+        #[doc = #doc_state]
+        #[allow(non_snake_case)]
+        #[derive(Clone, Debug)]
+        #vis struct #state {
+            #(#fields)*
+            #(#rand_fields)*
+        }
+
+        #[allow(non_snake_case)]
+        impl #state {
+            #accessors
+        }
+
+        impl #rt::model::SynapseModel for #ty {
+            type State = #state;
+            const INFO: &'static #rt::model::ModelInfo = #info;
+            fn new_state() -> #state {
+                #state {
+                    #(#init_fields)*
+                    #(#init_rands)*
+                }
+            }
+        }
+
+        impl #rt::model::SynapseState for #state {
+            fn info(&self) -> &'static #rt::model::ModelInfo {
+                <#ty as #rt::model::SynapseModel>::INFO
+            }
+            fn attr(&self, index: usize) -> #rt::model::AttrRef<'_> {
+                #attr_ref
+            }
+            fn attr_mut(&mut self, index: usize) -> #rt::model::AttrMut<'_> {
+                #attr_mut
+            }
+            fn connect(&mut self, conn: &#rt::connectivity::Connectivity) {
+                #(#connect)*
+                #(#connect_rands)*
+            }
+            #[allow(non_snake_case, unused_variables, clippy::all)]
+            fn compute_psp(&self, ctx: &#rt::model::SynapseCtx<'_>, out: &mut [f64]) {
+                #linked
+                #psp
+            }
+            fn update_rng(&mut self, rng: &#rt::model::RngCtx) {
+                #rng
+            }
+            #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
+            fn update(&mut self, ctx: &#rt::model::SynapseCtx<'_>) {
+                #linked
+                #update
+            }
+            fn has_update(&self) -> bool {
+                #has_update
+            }
+            fn reset(&mut self) {
+                #(#resets)*
+            }
+            fn as_any(&self) -> &dyn ::std::any::Any {
+                self
+            }
+            fn as_any_mut(&mut self) -> &mut dyn ::std::any::Any {
+                self
+            }
+        }
+    }
+}
+
+/// Locals for the context: time, connectivity, linked `pre.x`/`post.x`, global ops.
+fn linked_loads(m: &Model) -> TokenStream {
+    let pre = m.pre_attrs.iter().enumerate().map(|(k, a)| {
+        let n = format_ident!("pre_{}_", a);
+        quote!(let #n = ctx.pre[#k];)
+    });
+    let np = m.pre_attrs.len();
+    let pre_t = m.pre_targets.iter().enumerate().map(|(k, a)| {
+        let n = format_ident!("pre_sum_{}_", a);
+        let k = k + np;
+        quote!(let #n = ctx.pre[#k];)
+    });
+    let post = m.post_attrs.iter().enumerate().map(|(k, a)| {
+        let n = format_ident!("post_{}_", a);
+        quote!(let #n = ctx.post[#k];)
+    });
+    let npo = m.post_attrs.len();
+    let post_t = m.post_targets.iter().enumerate().map(|(k, a)| {
+        let n = format_ident!("post_sum_{}_", a);
+        let k = k + npo;
+        quote!(let #n = ctx.post[#k];)
+    });
+    let gops = (0..m.global_ops.len()).map(|k| {
+        let n = format_ident!("_gop_{}", k);
+        quote!(let #n = ctx.global_ops[#k];)
+    });
+    quote! {
+        let dt = ctx.dt;
+        let t = ctx.t as f64 * dt;
+        let plasticity = ctx.plasticity;
+        let conn = ctx.conn;
+        let row_ptr = &conn.row_ptr[..];
+        let pre_ranks = &conn.pre_ranks[..];
+        let post_ranks = &conn.post_ranks[..];
+        #(#pre)*
+        #(#pre_t)*
+        #(#post)*
+        #(#post_t)*
+        #(#gops)*
+    }
+}
+
+/// Loads of the per-dendrite values a set of statements uses (post.x, semiglobals).
+fn dendrite_loads(m: &Model, used: &BTreeSet<Var>, skip: &BTreeSet<String>) -> TokenStream {
+    let mut out = TokenStream::new();
+    for v in used {
+        match v {
+            Var::Post(a) => {
+                let n = format_ident!("post_{}", a);
+                let s = format_ident!("post_{}_", a);
+                out.extend(quote!(let #n = #s.get(post_rank);));
+            }
+            Var::PostSum(a) => {
+                let n = format_ident!("post_sum_{}", a);
+                let s = format_ident!("post_sum_{}_", a);
+                out.extend(quote!(let #n = #s.get(post_rank);));
+            }
+            Var::Attr(a) if !skip.contains(a) => {
+                if let Some(at) = m.attr(a)
+                    && at.locality == Locality::SemiGlobal
+                {
+                    let n = ident(a);
+                    out.extend(quote!(let #n = self.#n[k];));
+                }
+            }
+            Var::Rand(k) if m.randoms[*k].locality == Locality::SemiGlobal => {
+                let n = format_ident!("_rand_{}", k);
+                out.extend(quote!(let #n = self.#n[k];));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Loads of the per-synapse values a set of statements uses (pre.x, locals).
+fn synapse_loads(m: &Model, used: &BTreeSet<Var>, written: &BTreeSet<String>) -> TokenStream {
+    let mut out = TokenStream::new();
+    for v in used {
+        match v {
+            Var::Pre(a) => {
+                let n = format_ident!("pre_{}", a);
+                let s = format_ident!("pre_{}_", a);
+                out.extend(quote!(let #n = #s.at(j, s);));
+            }
+            Var::PreSum(a) => {
+                let n = format_ident!("pre_sum_{}", a);
+                let s = format_ident!("pre_sum_{}_", a);
+                out.extend(quote!(let #n = #s.at(j, s);));
+            }
+            Var::Attr(a) => {
+                if let Some(at) = m.attr(a)
+                    && at.locality == Locality::Local
+                {
+                    let n = ident(a);
+                    if written.contains(a) {
+                        out.extend(quote!(let mut #n = self.#n[s];));
+                    } else {
+                        out.extend(quote!(let #n = self.#n[s];));
+                    }
+                }
+            }
+            Var::Rand(k) if m.randoms[*k].locality == Locality::Local => {
+                let n = format_ident!("_rand_{}", k);
+                out.extend(quote!(let #n = self.#n[s];));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn globals_read(m: &Model) -> TokenStream {
+    let loads = m.attributes.iter().filter(|a| a.locality == Locality::Global).map(|a| {
+        let n = ident(&a.name);
+        quote!(let #n = self.#n;)
+    });
+    let rands = m
+        .randoms
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.locality == Locality::Global)
+        .map(|(k, _)| {
+            let f = format_ident!("_rand_{}", k);
+            quote!(let #f = self.#f;)
+        });
+    quote!(#(#loads)* #(#rands)*)
+}
+
+fn compute_psp(e: &Emitter<'_>) -> TokenStream {
+    let m = e.model;
+    let Some(psp) = &m.psp else {
+        return quote!(out.fill(0.0););
+    };
+    let stmt = [Stmt::Let("psp".into(), psp.clone())];
+    let used = vars_of(&stmt);
+    let dend = dendrite_loads(m, &used, &BTreeSet::new());
+    let syn = synapse_loads(m, &used, &BTreeSet::new());
+    let psp_code = e.num(psp);
+    let globals = globals_read(m);
+    let (init, acc, fin) = match m.operation.as_str() {
+        "max" => (quote!(f64::NEG_INFINITY), quote!(acc = acc.max(psp);), quote!(acc)),
+        "min" => (quote!(f64::INFINITY), quote!(acc = acc.min(psp);), quote!(acc)),
+        "mean" => (
+            quote!(0.0),
+            quote!(acc += psp;),
+            quote!(if hi > lo { acc / (hi - lo) as f64 } else { 0.0 }),
+        ),
+        _ => (quote!(0.0), quote!(acc += psp;), quote!(acc)),
+    };
+    let rt = &e.rt;
+    quote! {
+        #globals
+        let dendrite = |k: usize| -> f64 {
+            let post_rank = post_ranks[k] as usize;
+            #dend
+            let (lo, hi) = (row_ptr[k], row_ptr[k + 1]);
+            let mut acc = #init;
+            for s in lo..hi {
+                let j = pre_ranks[s] as usize;
+                #syn
+                let psp = #psp_code;
+                #acc
+            }
+            #fin
+        };
+        if ctx.parallel && out.len() >= #rt::model::PAR_CHUNK {
+            use #rt::rayon::prelude::*;
+            out.par_iter_mut().enumerate().for_each(|(k, o)| *o = dendrite(k));
+        } else {
+            for (k, o) in out.iter_mut().enumerate() {
+                *o = dendrite(k);
+            }
+        }
+    }
+}
+
+fn synapse_update(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
+    let m = e.model;
+    let global = global_pass(e, &low.global, true);
+    let globals_after = if low.global.is_empty() {
+        globals_read(m)
+    } else {
+        // The global pass already bound the globals (with their new values).
+        TokenStream::new()
+    };
+    let semi = if low.semiglobal.is_empty() {
+        TokenStream::new()
+    } else {
+        let used = vars_of(&low.semiglobal);
+        let w = written(&low.semiglobal);
+        let dend = dendrite_loads(m, &used, &w);
+        let mut_loads = w.iter().map(|a| {
+            let n = ident(a);
+            quote!(let mut #n = self.#n[k];)
+        });
+        let stores = w.iter().map(|a| {
+            let n = ident(a);
+            quote!(self.#n[k] = #n;)
+        });
+        let body = e.stmts(&low.semiglobal, true);
+        quote! {
+            for k in 0..post_ranks.len() {
+                let post_rank = post_ranks[k] as usize;
+                #dend
+                #(#mut_loads)*
+                #body
+                #(#stores)*
+            }
+        }
+    };
+    let local = if low.local.is_empty() {
+        TokenStream::new()
+    } else {
+        let used = vars_of(&low.local);
+        let w = written(&low.local);
+        let dend = dendrite_loads(m, &used, &BTreeSet::new());
+        let syn = synapse_loads(m, &used, &w);
+        let stores = w.iter().filter(|a| m.attr(a).is_some_and(|x| x.locality == Locality::Local)).map(|a| {
+            let n = ident(a);
+            quote!(self.#n[s] = #n;)
+        });
+        let body = e.stmts(&low.local, true);
+        quote! {
+            for k in 0..post_ranks.len() {
+                let post_rank = post_ranks[k] as usize;
+                #dend
+                for s in row_ptr[k]..row_ptr[k + 1] {
+                    let j = pre_ranks[s] as usize;
+                    #syn
+                    #body
+                    #(#stores)*
+                }
+            }
+        }
+    };
+    quote! {
+        #global
+        #globals_after
+        #semi
+        #local
+    }
+}
+
+/// Generates the code of an analysed and lowered model.
+pub fn emit(model: &Model, lowered: &Lowered, opts: &Options) -> TokenStream {
+    match model.kind {
+        Kind::Neuron => neuron(model, lowered, opts),
+        Kind::Synapse => synapse(model, lowered, opts),
+    }
+}
+
+/// Pretty-prints generated code (for snapshots and for reading).
+pub fn pretty(tokens: &TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(e) => format!("/* unparsable: {e} */\n{tokens}"),
+    }
+}

@@ -1,0 +1,175 @@
+//! Input populations with their own update (SPEC.md section 8):
+//! `TimedArray` (`InputArray` is a plain model of the standard library).
+
+use crate::error::{Error, Result};
+use crate::model::{
+    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, NeuronCtx,
+    NeuronState, RngCtx, ValueType,
+};
+
+static TIMED_ARRAY_INFO: ModelInfo = ModelInfo {
+    type_name: "TimedArray",
+    name: "Timed Array",
+    description: "Timed array source.",
+    kind: ModelKind::Neuron,
+    spiking: false,
+    attributes: &[AttrInfo {
+        name: "r",
+        is_parameter: false,
+        locality: Locality::Local,
+        value_type: ValueType::Float,
+        init: 0.0,
+    }],
+    targets: &[],
+    uses_all_targets: false,
+    global_ops: &[],
+    pre_attributes: &[],
+    post_attributes: &[],
+    pre_targets: &[],
+    post_targets: &[],
+    plastic: false,
+    operation: "sum",
+    source: ModelSource {
+        parameters: "",
+        equations: "",
+        functions: "",
+        spike: "",
+        reset: "",
+        refractory: "",
+        psp: "",
+        operation: "",
+        pre_spike: "",
+        post_spike: "",
+    },
+};
+
+/// When the rows of a [`TimedArray`] start.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Schedule {
+    /// Row `k` starts at `k * interval` ms (an interval `<= 0` means `dt`).
+    Every(f64),
+    /// Row `k` starts at time `times[k]` ms.
+    Times(Vec<f64>),
+}
+
+/// ANNarchy's `TimedArray`: a rate-coded population whose `r` follows a
+/// sequence of rows, each from its scheduled time; optionally repeating
+/// every `period` ms.
+#[derive(Clone, Debug)]
+pub struct TimedArray {
+    rates: Vec<Vec<f64>>,
+    schedule: Vec<i64>,
+    period: i64,
+    r: Vec<f64>,
+    t: i64,
+    block: usize,
+}
+
+impl TimedArray {
+    /// A timed array of `size` neurons. `rates` has one row of `size`
+    /// values per scheduled time; `period` (ms, `< 0`: none) restarts the
+    /// sequence.
+    pub fn new(size: usize, rates: Vec<Vec<f64>>, schedule: Schedule, period: f64, dt: f64) -> Result<TimedArray> {
+        let mut ta = TimedArray {
+            rates: Vec::new(),
+            schedule: Vec::new(),
+            period: -1,
+            r: vec![0.0; size],
+            t: 0,
+            block: 0,
+        };
+        ta.update_rates(rates, schedule, period, dt)?;
+        Ok(ta)
+    }
+
+    /// Replaces the rows, the schedule and the period (ANNarchy's `update()`);
+    /// `r` takes the values of the current row at once.
+    pub fn update_rates(&mut self, rates: Vec<Vec<f64>>, schedule: Schedule, period: f64, dt: f64) -> Result<()> {
+        let invalid = |reason: String| Error::Invalid {
+            object: "TimedArray".into(),
+            reason,
+        };
+        if rates.is_empty() {
+            return Err(invalid("the rates must have at least one row".into()));
+        }
+        if let Some((k, row)) = rates.iter().enumerate().find(|(_, r)| r.len() != self.r.len()) {
+            return Err(invalid(format!(
+                "row {k} of the rates has {} values, the population has {} neurons",
+                row.len(),
+                self.r.len()
+            )));
+        }
+        let times: Vec<f64> = match schedule {
+            Schedule::Every(s) => {
+                let s = if s <= 0.0 { dt } else { s };
+                (0..rates.len()).map(|k| k as f64 * s).collect()
+            }
+            Schedule::Times(t) => {
+                if t.len() > rates.len() {
+                    return Err(invalid(format!(
+                        "the schedule has {} times but there are only {} rows of rates",
+                        t.len(),
+                        rates.len()
+                    )));
+                }
+                if t.is_empty() {
+                    return Err(invalid("the schedule is empty".into()));
+                }
+                t
+            }
+        };
+        self.schedule = times.iter().map(|t| (t / dt) as i64).collect();
+        self.period = if period > -1.0 && period >= 0.0 { (period / dt) as i64 } else { -1 };
+        self.rates = rates;
+        if self.block >= self.schedule.len() {
+            self.block = 0;
+        }
+        self.r.copy_from_slice(&self.rates[self.block]);
+        Ok(())
+    }
+}
+
+impl NeuronState for TimedArray {
+    fn info(&self) -> &'static ModelInfo {
+        &TIMED_ARRAY_INFO
+    }
+    fn size(&self) -> usize {
+        self.r.len()
+    }
+    fn attr(&self, index: usize) -> AttrRef<'_> {
+        match index {
+            0 => AttrRef::Array(&self.r),
+            _ => AttrRef::Array(&[]),
+        }
+    }
+    fn attr_mut(&mut self, index: usize) -> AttrMut<'_> {
+        match index {
+            0 => AttrMut::Array(&mut self.r),
+            _ => AttrMut::Array(&mut []),
+        }
+    }
+    fn update_rng(&mut self, _: &RngCtx) {}
+    fn update(&mut self, _: &NeuronCtx<'_>) {
+        if self.schedule.get(self.block) == Some(&self.t) {
+            self.r.copy_from_slice(&self.rates[self.block]);
+            self.block = (self.block + 1) % self.schedule.len();
+        }
+        if self.period > -1 && self.t == self.period - 1 {
+            self.block = 0;
+            self.t = -1;
+        }
+        self.t += 1;
+    }
+    fn update_global_ops(&mut self) {}
+    fn reset(&mut self) {
+        self.t = 0;
+        self.block = 0;
+        self.r.fill(0.0);
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}

@@ -1,0 +1,153 @@
+//! Monitors: recording of variables of populations, views and projections
+//! at the end of steps, every `period`, with start / pause / resume.
+
+use crate::error::{Error, Result};
+
+/// What a monitor records from.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Source {
+    /// Population index and the ranks recorded (all when `None`).
+    Population(usize, Option<Vec<u32>>),
+    /// Projection index and optionally one dendrite (post rank).
+    Projection(usize, Option<u32>),
+}
+
+/// What is recorded of one variable.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Recorded {
+    /// Attribute index.
+    Attr(usize),
+    /// `sum(target)`: the target's name (its sums may not exist until build).
+    Sum(String),
+}
+
+/// Options of a monitor.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MonitorOptions {
+    /// Recording period in ms (`None`: every step).
+    pub period: Option<f64>,
+    /// Offset of the recording within the period, in ms.
+    pub period_offset: f64,
+    /// Whether recording starts as soon as the network is built.
+    pub start: bool,
+}
+
+impl Default for MonitorOptions {
+    fn default() -> Self {
+        MonitorOptions {
+            period: None,
+            period_offset: 0.0,
+            start: true,
+        }
+    }
+}
+
+/// Recorded values of one variable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recording {
+    /// Steps at which each row was recorded (the state at the end of that step).
+    pub steps: Vec<i64>,
+    /// Times of the rows in ms (`step * dt`).
+    pub times: Vec<f64>,
+    /// One row per recorded step, one column per recorded element (neuron,
+    /// synapse in storage order, or one column for a global attribute).
+    pub values: Vec<Vec<f64>>,
+}
+
+pub(crate) struct Monitor {
+    pub name: String,
+    pub source: Source,
+    pub vars: Vec<(String, Recorded)>,
+    pub period: i64,
+    pub period_offset: i64,
+    /// Step at which recording (re)started, set at the first record after a start.
+    pub offset: Option<i64>,
+    pub recording: bool,
+    /// Per variable: the recorded steps.
+    pub steps: Vec<Vec<i64>>,
+    /// Per variable: flat values, `width[v]` per recorded row.
+    pub data: Vec<Vec<f64>>,
+    pub width: Vec<usize>,
+    /// Steps of start and pause calls (ANNarchy's `times()`).
+    pub starts: Vec<i64>,
+    pub stops: Vec<i64>,
+}
+
+impl Monitor {
+    pub fn new(name: String, source: Source, vars: Vec<(String, Recorded)>, period: i64, period_offset: i64, start: bool) -> Monitor {
+        let n = vars.len();
+        Monitor {
+            name,
+            source,
+            vars,
+            period: period.max(1),
+            period_offset,
+            offset: None,
+            recording: start,
+            steps: vec![Vec::new(); n],
+            data: vec![Vec::new(); n],
+            width: vec![0; n],
+            starts: Vec::new(),
+            stops: Vec::new(),
+        }
+    }
+
+    /// Whether step `t` is recorded.
+    pub fn due(&mut self, t: i64) -> bool {
+        if !self.recording {
+            return false;
+        }
+        let offset = *self.offset.get_or_insert_with(|| {
+            self.starts.push(t);
+            t
+        });
+        (t - offset).rem_euclid(self.period) == self.period_offset
+    }
+
+    /// Reserves room for `rows` more recorded rows, so that recording does
+    /// not allocate during the steps.
+    pub fn reserve(&mut self, steps: usize) {
+        let rows = steps / self.period as usize + 1;
+        for ((d, w), s) in self.data.iter_mut().zip(&self.width).zip(&mut self.steps) {
+            s.reserve(rows);
+            d.reserve(rows * (*w).max(1));
+        }
+    }
+
+    pub fn start(&mut self) {
+        self.recording = true;
+        self.offset = None;
+    }
+
+    pub fn pause(&mut self, t: i64) {
+        if self.recording {
+            self.stops.push(t);
+        }
+        self.recording = false;
+    }
+
+    /// The recording of `var`; the data is removed unless `keep`.
+    pub fn get(&mut self, var: &str, dt: f64, keep: bool) -> Result<Recording> {
+        let v = self
+            .vars
+            .iter()
+            .position(|(n, _)| n == var)
+            .ok_or_else(|| Error::UnknownAttribute {
+                object: format!("monitor `{}`", self.name),
+                name: var.to_string(),
+                suggestion: crate::error::closest(var, self.vars.iter().map(|(n, _)| n.as_str())),
+            })?;
+        let w = self.width[v].max(1);
+        let values: Vec<Vec<f64>> = self.data[v].chunks(w).map(<[f64]>::to_vec).collect();
+        let rec = Recording {
+            steps: self.steps[v].clone(),
+            times: self.steps[v].iter().map(|&s| s as f64 * dt).collect(),
+            values,
+        };
+        if !keep {
+            self.data[v].clear();
+            self.steps[v].clear();
+        }
+        Ok(rec)
+    }
+}

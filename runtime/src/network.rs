@@ -1,0 +1,1550 @@
+//! The network: populations, projections and monitors, built by a
+//! [`NetworkBuilder`] whose [`build`](NetworkBuilder::build) is ANNarchy's
+//! `compile()`, and simulated step by step in ANNarchy's order (SPEC.md 5).
+
+use crate::connectivity::{Connectivity, Delays, LilBuilder};
+use crate::connectors::{self, Side, Value};
+use crate::error::{Error, Result};
+use crate::geometry::Geometry;
+use crate::inputs::{Schedule, TimedArray};
+use crate::model::{
+    AttrRef, Locality, MAX_LINKED, NeuronCtx, NeuronModel, NeuronState, RngCtx, SynapseCtx,
+    SynapseModel, SynapseState, VarRef,
+};
+use crate::monitor::{Monitor, MonitorOptions, Recorded, Recording, Source};
+use crate::population::{AttrValue, Population, Ring};
+use crate::projection::{Dendrite, Link, Projection};
+use crate::random::stream;
+use rand_chacha::ChaCha8Rng;
+use std::marker::PhantomData;
+
+/// A population of model `M` in a network.
+pub struct PopId<M> {
+    index: usize,
+    _model: PhantomData<fn() -> M>,
+}
+impl<M> Clone for PopId<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<M> Copy for PopId<M> {}
+impl<M> std::fmt::Debug for PopId<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PopId({})", self.index)
+    }
+}
+
+/// A population of any model (for access by name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AnyPop(pub(crate) usize);
+
+impl<M> From<PopId<M>> for AnyPop {
+    fn from(p: PopId<M>) -> AnyPop {
+        AnyPop(p.index)
+    }
+}
+
+/// A projection of synapse model `S` in a network.
+pub struct ProjId<S> {
+    index: usize,
+    _model: PhantomData<fn() -> S>,
+}
+impl<S> Clone for ProjId<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S> Copy for ProjId<S> {}
+impl<S> std::fmt::Debug for ProjId<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ProjId({})", self.index)
+    }
+}
+
+/// A projection of any synapse model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AnyProj(pub(crate) usize);
+
+impl<S> From<ProjId<S>> for AnyProj {
+    fn from(p: ProjId<S>) -> AnyProj {
+        AnyProj(p.index)
+    }
+}
+
+/// A monitor in a network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MonitorId(usize);
+
+/// A subset of a population, by ranks (ANNarchy's `PopulationView`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PopView {
+    pop: usize,
+    ranks: Vec<u32>,
+}
+
+impl PopView {
+    /// The ranks of the view, in the population.
+    pub fn ranks(&self) -> &[u32] {
+        &self.ranks
+    }
+    /// The population the view is part of.
+    pub fn population(&self) -> AnyPop {
+        AnyPop(self.pop)
+    }
+}
+
+/// A population or a view of one: what attributes are read from and
+/// projections connect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Neurons {
+    /// The whole population.
+    All(usize),
+    /// Some of its neurons.
+    View(PopView),
+}
+
+impl<M> From<PopId<M>> for Neurons {
+    fn from(p: PopId<M>) -> Neurons {
+        Neurons::All(p.index)
+    }
+}
+impl From<AnyPop> for Neurons {
+    fn from(p: AnyPop) -> Neurons {
+        Neurons::All(p.0)
+    }
+}
+impl From<PopView> for Neurons {
+    fn from(v: PopView) -> Neurons {
+        Neurons::View(v)
+    }
+}
+impl From<&PopView> for Neurons {
+    fn from(v: &PopView) -> Neurons {
+        Neurons::View(v.clone())
+    }
+}
+
+impl Neurons {
+    fn pop(&self) -> usize {
+        match self {
+            Neurons::All(p) => *p,
+            Neurons::View(v) => v.pop,
+        }
+    }
+    fn ranks(&self) -> Option<&[u32]> {
+        match self {
+            Neurons::All(_) => None,
+            Neurons::View(v) => Some(&v.ranks),
+        }
+    }
+}
+
+/// What a monitor records: a population, a view, or a projection.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MonitorTarget {
+    /// A population or a view.
+    Neurons(Neurons),
+    /// A projection (all synapses, storage order).
+    Projection(usize),
+    /// One dendrite of a projection (post rank).
+    Dendrite(usize, u32),
+}
+
+impl<M> From<PopId<M>> for MonitorTarget {
+    fn from(p: PopId<M>) -> Self {
+        MonitorTarget::Neurons(p.into())
+    }
+}
+impl From<AnyPop> for MonitorTarget {
+    fn from(p: AnyPop) -> Self {
+        MonitorTarget::Neurons(p.into())
+    }
+}
+impl From<PopView> for MonitorTarget {
+    fn from(v: PopView) -> Self {
+        MonitorTarget::Neurons(v.into())
+    }
+}
+impl From<&PopView> for MonitorTarget {
+    fn from(v: &PopView) -> Self {
+        MonitorTarget::Neurons(v.into())
+    }
+}
+impl<S> From<ProjId<S>> for MonitorTarget {
+    fn from(p: ProjId<S>) -> Self {
+        MonitorTarget::Projection(p.index)
+    }
+}
+impl From<AnyProj> for MonitorTarget {
+    fn from(p: AnyProj) -> Self {
+        MonitorTarget::Projection(p.0)
+    }
+}
+
+/// Objects shared by the builder and the built network.
+struct Objects {
+    dt: f64,
+    seed: u64,
+    pops: Vec<Population>,
+    projs: Vec<Projection>,
+    monitors: Vec<Monitor>,
+    /// Generator for run-time draws requested by the user (attribute values).
+    rng: ChaCha8Rng,
+}
+
+impl Objects {
+    fn pop(&self, p: usize) -> &Population {
+        &self.pops[p]
+    }
+
+    fn pop_by_name(&self, name: &str) -> Result<AnyPop> {
+        self.pops
+            .iter()
+            .position(|p| p.name == name)
+            .map(AnyPop)
+            .ok_or_else(|| Error::UnknownObject {
+                kind: "population",
+                name: name.to_string(),
+            })
+    }
+
+    fn proj_by_name(&self, name: &str) -> Result<AnyProj> {
+        self.projs
+            .iter()
+            .position(|p| p.name == name)
+            .map(AnyProj)
+            .ok_or_else(|| Error::UnknownObject {
+                kind: "projection",
+                name: name.to_string(),
+            })
+    }
+
+    fn get(&self, n: &Neurons, name: &str) -> Result<Vec<f64>> {
+        self.pops[n.pop()].get(name, n.ranks())
+    }
+
+    fn set(&mut self, n: &Neurons, name: &str, value: AttrValue) -> Result<()> {
+        let p = &mut self.pops[n.pop()];
+        p.set(name, n.ranks(), &value, &mut self.rng)
+    }
+
+    fn view(&self, pop: AnyPop, ranks: impl IntoIterator<Item = usize>) -> Result<PopView> {
+        let p = self.pop(pop.0);
+        let size = p.size();
+        let ranks: Vec<u32> = ranks
+            .into_iter()
+            .map(|r| {
+                if r < size {
+                    Ok(r as u32)
+                } else {
+                    Err(Error::OutOfRange {
+                        object: format!("population `{}`", p.name),
+                        what: format!("rank {r} (size {size})"),
+                    })
+                }
+            })
+            .collect::<Result<_>>()?;
+        Ok(PopView { pop: pop.0, ranks })
+    }
+
+    fn proj_get(&self, p: AnyProj, name: &str) -> Result<Vec<f64>> {
+        self.projs[p.0].get(name)
+    }
+
+    fn proj_set(&mut self, p: AnyProj, name: &str, value: AttrValue) -> Result<()> {
+        self.projs[p.0].set(name, &value, &mut self.rng)
+    }
+
+    fn synapse_value(&self, p: AnyProj, name: &str, post: u32, pre: Option<u32>) -> Result<f64> {
+        let proj = &self.projs[p.0];
+        let (idx, pos) = proj.value_index(name, post, pre)?;
+        Ok(match proj.state.attr(idx) {
+            AttrRef::Scalar(v) => v,
+            AttrRef::Array(a) => a[pos],
+        })
+    }
+
+    fn set_synapse_value(&mut self, p: AnyProj, name: &str, post: u32, pre: Option<u32>, value: f64) -> Result<()> {
+        let proj = &mut self.projs[p.0];
+        let (idx, pos) = proj.value_index(name, post, pre)?;
+        let t = proj.state.info().attributes[idx].value_type;
+        match proj.state.attr_mut(idx) {
+            crate::model::AttrMut::Scalar(x) => *x = crate::population::typed(value, t),
+            crate::model::AttrMut::Array(a) => a[pos] = crate::population::typed(value, t),
+        }
+        Ok(())
+    }
+
+    fn dendrite(&self, p: AnyProj, post: u32) -> Result<Dendrite<'_>> {
+        let proj = &self.projs[p.0];
+        let index = proj.conn.dendrite_index(post).ok_or_else(|| Error::Invalid {
+            object: format!("projection `{}`", proj.name),
+            reason: format!("the post-synaptic neuron {post} has no synapse in this projection"),
+        })?;
+        Ok(Dendrite { proj, index })
+    }
+
+    fn add_monitor(&mut self, target: MonitorTarget, vars: &[&str], opts: MonitorOptions) -> Result<MonitorId> {
+        let (source, name) = match &target {
+            MonitorTarget::Neurons(n) => (
+                Source::Population(n.pop(), n.ranks().map(<[u32]>::to_vec)),
+                format!("Monitor_{}", self.pops[n.pop()].name),
+            ),
+            MonitorTarget::Projection(p) => (Source::Projection(*p, None), format!("Monitor_{}", self.projs[*p].name)),
+            MonitorTarget::Dendrite(p, post) => {
+                self.dendrite(AnyProj(*p), *post)?;
+                (Source::Projection(*p, Some(*post)), format!("Monitor_{}", self.projs[*p].name))
+            }
+        };
+        let mut recorded = Vec::new();
+        for &v in vars {
+            let r = match &source {
+                Source::Population(p, _) => {
+                    let pop = &self.pops[*p];
+                    if let Some(t) = v.strip_prefix("sum(").and_then(|s| s.strip_suffix(')')) {
+                        Recorded::Sum(t.trim().to_string())
+                    } else {
+                        let i = pop.attr_index(v)?;
+                        if pop.state.info().attributes[i].is_parameter {
+                            return Err(Error::Invalid {
+                                object: name,
+                                reason: format!("`{v}` is a parameter; parameters are not recordable"),
+                            });
+                        }
+                        Recorded::Attr(i)
+                    }
+                }
+                Source::Projection(p, _) => {
+                    let proj = &self.projs[*p];
+                    let i = proj.attr_index(v)?;
+                    if proj.state.info().attributes[i].is_parameter && v != "w" {
+                        return Err(Error::Invalid {
+                            object: name,
+                            reason: format!("`{v}` is a parameter; parameters are not recordable"),
+                        });
+                    }
+                    Recorded::Attr(i)
+                }
+            };
+            recorded.push((v.to_string(), r));
+        }
+        let period = match opts.period {
+            Some(p) if !(p > 0.0) || !p.is_finite() => {
+                return Err(Error::Invalid {
+                    object: name,
+                    reason: format!("the period must be positive, not {p}"),
+                });
+            }
+            Some(p) => ((p / self.dt).round() as i64).max(1),
+            None => 1,
+        };
+        let period_offset = (opts.period_offset / self.dt).round() as i64;
+        if period_offset < 0 || period_offset >= period {
+            return Err(Error::Invalid {
+                object: name,
+                reason: "the period offset must be at least 0 and smaller than the period".into(),
+            });
+        }
+        self.monitors.push(Monitor::new(name, source, recorded, period, period_offset, opts.start));
+        Ok(MonitorId(self.monitors.len() - 1))
+    }
+}
+
+/// Builds a network: populations, projections, monitors; then
+/// [`build`](Self::build), which checks everything (ANNarchy's `compile()`).
+pub struct NetworkBuilder {
+    objects: Objects,
+    threads: usize,
+}
+
+impl Default for NetworkBuilder {
+    fn default() -> Self {
+        NetworkBuilder::new()
+    }
+}
+
+impl NetworkBuilder {
+    /// A builder with `dt = 1.0` ms, seed 0, one thread.
+    pub fn new() -> NetworkBuilder {
+        NetworkBuilder {
+            objects: Objects {
+                dt: 1.0,
+                seed: 0,
+                pops: Vec::new(),
+                projs: Vec::new(),
+                monitors: Vec::new(),
+                rng: stream(0, &[u64::MAX]),
+            },
+            threads: 1,
+        }
+    }
+
+    /// Sets the step size in ms (before adding objects). Errors for a
+    /// non-positive or non-finite step.
+    pub fn dt(mut self, dt: f64) -> Result<NetworkBuilder> {
+        if !(dt > 0.0 && dt.is_finite()) {
+            return Err(Error::Invalid {
+                object: "network".into(),
+                reason: format!("dt must be positive and finite, not {dt}"),
+            });
+        }
+        if !self.objects.pops.is_empty() {
+            return Err(Error::Invalid {
+                object: "network".into(),
+                reason: "dt must be set before populations are added".into(),
+            });
+        }
+        self.objects.dt = dt;
+        Ok(self)
+    }
+
+    /// Sets the seed of every random number of the network (connectors,
+    /// initial values, equations).
+    pub fn seed(mut self, seed: u64) -> NetworkBuilder {
+        self.objects.seed = seed;
+        self.objects.rng = stream(seed, &[u64::MAX]);
+        self
+    }
+
+    /// Number of threads of the simulation (1 by default). Results are the
+    /// same for any number.
+    pub fn threads(mut self, n: usize) -> NetworkBuilder {
+        self.threads = n.max(1);
+        self
+    }
+
+    fn check_name(&self, name: &str) -> Result<()> {
+        if self.objects.pops.iter().any(|p| p.name == name) || self.objects.projs.iter().any(|p| p.name == name) {
+            return Err(Error::Invalid {
+                object: format!("`{name}`"),
+                reason: "a population or projection of this name already exists".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn add_population(&mut self, name: &str, geometry: Geometry, state: Box<dyn NeuronState>) -> Result<usize> {
+        let name = if name.is_empty() {
+            format!("pop{}", self.objects.pops.len())
+        } else {
+            name.to_string()
+        };
+        self.check_name(&name)?;
+        self.objects.pops.push(Population::new(name, geometry, state));
+        Ok(self.objects.pops.len() - 1)
+    }
+
+    /// Adds a population of model `M` (an empty name gives `pop<N>`).
+    pub fn population<M: NeuronModel>(
+        &mut self,
+        name: &str,
+        geometry: impl TryInto<Geometry, Error = Error>,
+    ) -> Result<PopId<M>> {
+        let g: Geometry = geometry.try_into()?;
+        let index = self.add_population(name, g, Box::new(M::new_state(g.size())))?;
+        Ok(PopId {
+            index,
+            _model: PhantomData,
+        })
+    }
+
+    /// Adds a `TimedArray` input (SPEC.md 8): `rates` has one row per
+    /// scheduled time.
+    pub fn timed_array(
+        &mut self,
+        name: &str,
+        geometry: impl TryInto<Geometry, Error = Error>,
+        rates: Vec<Vec<f64>>,
+        schedule: Schedule,
+        period: f64,
+    ) -> Result<PopId<TimedArray>> {
+        let g: Geometry = geometry.try_into()?;
+        let ta = TimedArray::new(g.size(), rates, schedule, period, self.objects.dt)?;
+        let index = self.add_population(name, g, Box::new(ta))?;
+        Ok(PopId {
+            index,
+            _model: PhantomData,
+        })
+    }
+
+    /// Starts a projection from `pre` to `post` on `target`; finish it with
+    /// one of the `connect_*` methods. The synapse model is `S`.
+    pub fn projection<S: SynapseModel>(
+        &mut self,
+        pre: impl Into<Neurons>,
+        post: impl Into<Neurons>,
+        target: &str,
+    ) -> ProjectionBuilder<'_, S> {
+        ProjectionBuilder {
+            builder: self,
+            pre: pre.into(),
+            post: post.into(),
+            target: target.to_string(),
+            name: String::new(),
+            delays: Value::Const(0.0),
+            allow_self_connections: false,
+            _model: PhantomData,
+        }
+    }
+
+    /// Adds a monitor recording `variables` of a population, view or
+    /// projection, every step from the start.
+    pub fn monitor(&mut self, target: impl Into<MonitorTarget>, variables: &[&str]) -> Result<MonitorId> {
+        self.objects.add_monitor(target.into(), variables, MonitorOptions::default())
+    }
+
+    /// Adds a monitor with options (period, offset, start).
+    pub fn monitor_with(
+        &mut self,
+        target: impl Into<MonitorTarget>,
+        variables: &[&str],
+        options: MonitorOptions,
+    ) -> Result<MonitorId> {
+        self.objects.add_monitor(target.into(), variables, options)
+    }
+
+    /// Checks the network and makes it ready to simulate (ANNarchy's
+    /// `compile()`): every projection's target must be read by the
+    /// post-synaptic model, every `pre.x`/`post.x` must exist, and the
+    /// connectivity must fit the populations.
+    pub fn build(self) -> Result<Network> {
+        let NetworkBuilder { mut objects, threads } = self;
+        let dt = objects.dt;
+        // Targets of projections.
+        for k in 0..objects.projs.len() {
+            let (post, target, name) = {
+                let p = &objects.projs[k];
+                (p.post, p.target.clone(), p.name.clone())
+            };
+            let pop = &mut objects.pops[post];
+            let info = pop.state.info();
+            if info.spiking || objects.projs[k].state.info().spiking {
+                return Err(Error::Build(format!(
+                    "projection `{name}`: spiking networks are not available yet"
+                )));
+            }
+            let idx = match pop.target_index(&target) {
+                Some(i) => i,
+                None if info.uses_all_targets => pop.add_target(&target),
+                None => {
+                    return Err(Error::Build(format!(
+                        "projection `{name}`: the post-synaptic population `{}` does not use the target `{target}` (its model `{}` reads {})",
+                        pop.name,
+                        info.type_name,
+                        if info.targets.is_empty() {
+                            "no target".to_string()
+                        } else {
+                            info.targets.iter().map(|t| format!("sum({t})")).collect::<Vec<_>>().join(", ")
+                        }
+                    )));
+                }
+            };
+            objects.projs[k].target_index = idx;
+        }
+        // Links of pre./post. names, and delay rings.
+        for k in 0..objects.projs.len() {
+            let info = objects.projs[k].state.info();
+            let (pre, post) = (objects.projs[k].pre, objects.projs[k].post);
+            let name = objects.projs[k].name.clone();
+            if info.pre_attributes.len() + info.pre_targets.len() > MAX_LINKED
+                || info.post_attributes.len() + info.post_targets.len() > MAX_LINKED
+            {
+                return Err(Error::Build(format!(
+                    "projection `{name}`: a synapse may read at most {MAX_LINKED} attributes of each side"
+                )));
+            }
+            let max_delay = objects.projs[k].conn.max_delay();
+            let mut pre_links = Vec::new();
+            for &a in info.pre_attributes {
+                let pop = &mut objects.pops[pre];
+                let index = pop.state.info().attribute_index(a).ok_or_else(|| {
+                    Error::Build(format!(
+                        "projection `{name}`: the pre-synaptic population `{}` has no attribute called `{a}`",
+                        pop.name
+                    ))
+                })?;
+                let ring = if max_delay > 1 && pop.state.info().attributes[index].locality == Locality::Local {
+                    let pos = match pop.rings.iter().position(|r| r.attr == index) {
+                        Some(i) => i,
+                        None => {
+                            let current = match pop.state.attr(index) {
+                                AttrRef::Array(a) => a.to_vec(),
+                                AttrRef::Scalar(v) => vec![v],
+                            };
+                            pop.rings.push(Ring::new(index, max_delay as usize, &current));
+                            pop.rings.len() - 1
+                        }
+                    };
+                    let ring = &mut pop.rings[pos];
+                    if ring.slots.len() < max_delay as usize {
+                        let current = ring.slots[ring.head].clone();
+                        *ring = Ring::new(index, max_delay as usize, &current);
+                    }
+                    Some(pos)
+                } else {
+                    None
+                };
+                pre_links.push(Link::Attr { index, ring });
+            }
+            for &t in info.pre_targets {
+                let pop = &objects.pops[pre];
+                let index = pop.target_index(t).ok_or_else(|| {
+                    Error::Build(format!(
+                        "projection `{name}`: `pre.sum({t})` but the pre-synaptic population `{}` receives no projection on `{t}`",
+                        pop.name
+                    ))
+                })?;
+                pre_links.push(Link::Sum { index });
+            }
+            let mut post_links = Vec::new();
+            for &a in info.post_attributes {
+                let pop = &objects.pops[post];
+                let index = pop.state.info().attribute_index(a).ok_or_else(|| {
+                    Error::Build(format!(
+                        "projection `{name}`: the post-synaptic population `{}` has no attribute called `{a}`",
+                        pop.name
+                    ))
+                })?;
+                post_links.push(Link::Attr { index, ring: None });
+            }
+            for &t in info.post_targets {
+                let pop = &objects.pops[post];
+                let index = pop.target_index(t).ok_or_else(|| {
+                    Error::Build(format!(
+                        "projection `{name}`: `post.sum({t})` but the post-synaptic population `{}` receives no projection on `{t}`",
+                        pop.name
+                    ))
+                })?;
+                post_links.push(Link::Sum { index });
+            }
+            objects.projs[k].pre_links = pre_links;
+            objects.projs[k].post_links = post_links;
+        }
+        for pop in &mut objects.pops {
+            pop.take_snapshot();
+        }
+        for proj in &mut objects.projs {
+            proj.take_snapshot();
+        }
+        let pool = if threads > 1 {
+            Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .map_err(|e| Error::Build(format!("cannot start {threads} threads: {e}")))?,
+            )
+        } else {
+            None
+        };
+        let _ = dt;
+        Ok(Network {
+            objects,
+            t: 0,
+            threads,
+            pool,
+        })
+    }
+}
+
+/// Finishes a projection with a connector (ANNarchy's `connect_*` methods).
+pub struct ProjectionBuilder<'b, S> {
+    builder: &'b mut NetworkBuilder,
+    pre: Neurons,
+    post: Neurons,
+    target: String,
+    name: String,
+    delays: Value,
+    allow_self_connections: bool,
+    _model: PhantomData<fn() -> S>,
+}
+
+impl<S: SynapseModel> ProjectionBuilder<'_, S> {
+    /// Names the projection (default `proj<N>`).
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = name.to_string();
+        self
+    }
+
+    /// Synaptic delays in ms: a constant or a distribution (per synapse).
+    pub fn delays(mut self, delays: impl Into<Value>) -> Self {
+        self.delays = delays.into();
+        self
+    }
+
+    /// Allows a neuron to connect to itself when pre and post are the same
+    /// population (default: not allowed).
+    pub fn allow_self_connections(mut self, allow: bool) -> Self {
+        self.allow_self_connections = allow;
+        self
+    }
+
+    fn sides(&self) -> (Vec<u32>, Vec<u32>, Geometry, Geometry) {
+        let objects = &self.builder.objects;
+        let ranks = |n: &Neurons| match n {
+            Neurons::All(p) => (0..objects.pops[*p].size() as u32).collect(),
+            Neurons::View(v) => v.ranks.clone(),
+        };
+        (
+            ranks(&self.pre),
+            ranks(&self.post),
+            objects.pops[self.pre.pop()].geometry,
+            objects.pops[self.post.pop()].geometry,
+        )
+    }
+
+    /// Self-connections are excluded when not allowed and both sides are
+    /// the same population (`all_to_all`, `gaussian`, `dog`: views of the same
+    /// population count as the same).
+    fn exclude_self_underlying(&self) -> bool {
+        !self.allow_self_connections && self.pre.pop() == self.post.pop()
+    }
+
+    /// Random connectors compare the objects: a view is not its population.
+    fn exclude_self_same_object(&self) -> bool {
+        !self.allow_self_connections && self.pre == self.post
+    }
+
+    fn rng(&self) -> ChaCha8Rng {
+        let n = self.builder.objects.projs.len() as u64;
+        stream(self.builder.objects.seed, &[0xC0, n])
+    }
+
+    fn finish(self, conn: Connectivity) -> Result<ProjId<S>> {
+        let b = self.builder;
+        let name = if self.name.is_empty() {
+            format!("proj{}", b.objects.projs.len())
+        } else {
+            self.name.clone()
+        };
+        b.check_name(&name)?;
+        let pre = self.pre.pop();
+        let post = self.post.pop();
+        let pre_info = b.objects.pops[pre].state.info();
+        if S::INFO.spiking != pre_info.spiking {
+            return Err(Error::Invalid {
+                object: format!("projection `{name}`"),
+                reason: format!(
+                    "the synapse `{}` is {} but the pre-synaptic population is {}",
+                    S::INFO.type_name,
+                    if S::INFO.spiking { "spiking" } else { "rate-coded" },
+                    if pre_info.spiking { "spiking" } else { "rate-coded" }
+                ),
+            });
+        }
+        conn.validate(b.objects.pops[pre].size(), b.objects.pops[post].size())?;
+        let mut state = S::new_state();
+        state.connect(&conn);
+        let nd = conn.nb_dendrites();
+        b.objects.projs.push(Projection {
+            name,
+            pre,
+            post,
+            target: self.target.clone(),
+            target_index: 0,
+            state: Box::new(state),
+            conn,
+            psp: vec![0.0; nd],
+            transmission: true,
+            update: true,
+            plasticity: true,
+            period: 1,
+            offset: 0,
+            pre_links: Vec::new(),
+            post_links: Vec::new(),
+            initial: Vec::new(),
+        });
+        Ok(ProjId {
+            index: b.objects.projs.len() - 1,
+            _model: PhantomData,
+        })
+    }
+
+    /// Connects pre and post neuron of the same position (`k`-th to `k`-th).
+    pub fn connect_one_to_one(self, weights: impl Into<Value>) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let mut rng = self.rng();
+        let conn = connectors::one_to_one(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            weights,
+            self.delays.clone(),
+            self.builder.objects.dt,
+            &mut rng,
+        )?;
+        self.finish(conn)
+    }
+
+    /// Connects every pre neuron to every post neuron.
+    pub fn connect_all_to_all(self, weights: impl Into<Value>) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let mut rng = self.rng();
+        let conn = connectors::all_to_all(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            weights,
+            self.delays.clone(),
+            self.exclude_self_underlying(),
+            self.builder.objects.dt,
+            &mut rng,
+        )?;
+        self.finish(conn)
+    }
+
+    /// Gaussian profile of weights over normalised coordinates (whole populations).
+    pub fn connect_gaussian(self, amp: f64, sigma: f64, limit: f64) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let mut rng = self.rng();
+        let conn = connectors::gaussian(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            amp,
+            sigma,
+            self.delays.clone(),
+            limit,
+            self.exclude_self_underlying(),
+            self.builder.objects.dt,
+            &mut rng,
+        )?;
+        self.finish(conn)
+    }
+
+    /// Difference-of-Gaussians profile of weights (whole populations).
+    pub fn connect_dog(
+        self,
+        amp_pos: f64,
+        sigma_pos: f64,
+        amp_neg: f64,
+        sigma_neg: f64,
+        limit: f64,
+    ) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let mut rng = self.rng();
+        let conn = connectors::dog(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            amp_pos,
+            sigma_pos,
+            amp_neg,
+            sigma_neg,
+            self.delays.clone(),
+            limit,
+            self.exclude_self_underlying(),
+            self.builder.objects.dt,
+            &mut rng,
+        )?;
+        self.finish(conn)
+    }
+
+    /// Each pair connected with probability `p`.
+    pub fn connect_fixed_probability(self, probability: f64, weights: impl Into<Value>) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let mut rng = self.rng();
+        let conn = connectors::fixed_probability(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            probability,
+            weights,
+            self.delays.clone(),
+            self.exclude_self_same_object(),
+            self.builder.objects.dt,
+            &mut rng,
+        )?;
+        self.finish(conn)
+    }
+
+    /// Each post neuron receives `number` distinct random pre neurons.
+    pub fn connect_fixed_number_pre(self, number: usize, weights: impl Into<Value>) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let mut rng = self.rng();
+        let conn = connectors::fixed_number_pre(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            number,
+            weights,
+            self.delays.clone(),
+            self.exclude_self_same_object(),
+            self.builder.objects.dt,
+            &mut rng,
+        )?;
+        self.finish(conn)
+    }
+
+    /// Each pre neuron projects to `number` distinct random post neurons.
+    pub fn connect_fixed_number_post(self, number: usize, weights: impl Into<Value>) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let mut rng = self.rng();
+        let conn = connectors::fixed_number_post(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            number,
+            weights,
+            self.delays.clone(),
+            self.exclude_self_same_object(),
+            self.builder.objects.dt,
+            &mut rng,
+        )?;
+        self.finish(conn)
+    }
+
+    /// Weights from a dense matrix, `post x pre` (`None`: no synapse).
+    pub fn connect_from_matrix(self, weights: &[Vec<Option<f64>>]) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let uniform = match &self.delays {
+            Value::Const(d) => *d,
+            Value::Dist(_) => {
+                return Err(Error::Connector {
+                    connector: "connect_from_matrix",
+                    reason: "delays must be a constant or a matrix (use connect_from_matrix_with_delays)".into(),
+                });
+            }
+        };
+        let conn = connectors::from_matrix(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            weights,
+            None,
+            uniform,
+            self.builder.objects.dt,
+        )?;
+        self.finish(conn)
+    }
+
+    /// Weights and per-synapse delays (ms) from dense `post x pre` matrices.
+    pub fn connect_from_matrix_with_delays(
+        self,
+        weights: &[Vec<Option<f64>>],
+        delays: &[Vec<Option<f64>>],
+    ) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let conn = connectors::from_matrix(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            weights,
+            Some(delays),
+            0.0,
+            self.builder.objects.dt,
+        )?;
+        self.finish(conn)
+    }
+
+    /// Synapses from `(pre index, post index, weight)` triplets (positions
+    /// in the pre and post sides), with the builder's constant delay.
+    pub fn connect_from_sparse(self, triplets: &[(usize, usize, f64)]) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let delay = match &self.delays {
+            Value::Const(d) => *d,
+            Value::Dist(_) => {
+                return Err(Error::Connector {
+                    connector: "connect_from_sparse",
+                    reason: "only constant delays are allowed".into(),
+                });
+            }
+        };
+        let conn = connectors::from_sparse(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            triplets,
+            delay,
+            self.builder.objects.dt,
+        )?;
+        self.finish(conn)
+    }
+
+    /// Synapses from `(post index, pre index, weight, delay ms)` tuples.
+    pub fn connect_from_list(self, synapses: &[(usize, usize, f64, f64)]) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let conn = connectors::from_list(&Side::new(&pr, gp), &Side::new(&po, gq), synapses, self.builder.objects.dt)?;
+        self.finish(conn)
+    }
+
+    /// Synapses from a user function returning a [`LilBuilder`].
+    pub fn connect_with_func(self, f: impl FnOnce(&Side, &Side) -> Result<LilBuilder>) -> Result<ProjId<S>> {
+        let (pr, po, gp, gq) = self.sides();
+        let conn = connectors::with_func(&Side::new(&pr, gp), &Side::new(&po, gq), f, self.builder.objects.dt)?;
+        self.finish(conn)
+    }
+}
+
+/// A built network, ready to simulate.
+pub struct Network {
+    objects: Objects,
+    t: i64,
+    threads: usize,
+    pool: Option<rayon::ThreadPool>,
+}
+
+macro_rules! access_methods {
+    ($ty:ty) => {
+        impl $ty {
+            /// Step size in ms.
+            pub fn get_dt(&self) -> f64 {
+                self.objects.dt
+            }
+            /// The population with this name.
+            pub fn get_population(&self, name: &str) -> Result<AnyPop> {
+                self.objects.pop_by_name(name)
+            }
+            /// The projection with this name.
+            pub fn get_projection(&self, name: &str) -> Result<AnyProj> {
+                self.objects.proj_by_name(name)
+            }
+            /// Name of a population.
+            pub fn population_name(&self, pop: impl Into<AnyPop>) -> &str {
+                &self.objects.pops[pop.into().0].name
+            }
+            /// Size of a population.
+            pub fn population_size(&self, pop: impl Into<AnyPop>) -> usize {
+                self.objects.pops[pop.into().0].size()
+            }
+            /// Geometry of a population.
+            pub fn population_geometry(&self, pop: impl Into<AnyPop>) -> Geometry {
+                self.objects.pops[pop.into().0].geometry
+            }
+            /// Values of an attribute (or `sum(target)`) of a population or
+            /// view: one per neuron, or one value for a global attribute.
+            pub fn get(&self, neurons: impl Into<Neurons>, name: &str) -> Result<Vec<f64>> {
+                self.objects.get(&neurons.into(), name)
+            }
+            /// Sets an attribute of a population or view: one value for all,
+            /// one per neuron, or a distribution.
+            pub fn set(&mut self, neurons: impl Into<Neurons>, name: &str, value: impl Into<AttrValue>) -> Result<()> {
+                self.objects.set(&neurons.into(), name, value.into())
+            }
+            /// A view of a population by ranks.
+            pub fn view(&self, pop: impl Into<AnyPop>, ranks: impl IntoIterator<Item = usize>) -> Result<PopView> {
+                self.objects.view(pop.into(), ranks)
+            }
+            /// Typed access to a population's arrays.
+            pub fn pop<M: NeuronModel>(&self, pop: PopId<M>) -> &M::State {
+                self.objects.pops[pop.index]
+                    .state
+                    .as_any()
+                    .downcast_ref::<M::State>()
+                    .expect("a PopId<M> always refers to a population of M")
+            }
+            /// Typed, writable access to a population's arrays.
+            pub fn pop_mut<M: NeuronModel>(&mut self, pop: PopId<M>) -> &mut M::State {
+                self.objects.pops[pop.index]
+                    .state
+                    .as_any_mut()
+                    .downcast_mut::<M::State>()
+                    .expect("a PopId<M> always refers to a population of M")
+            }
+            /// Typed access to a projection's arrays.
+            pub fn proj<S: SynapseModel>(&self, proj: ProjId<S>) -> &S::State {
+                self.objects.projs[proj.index]
+                    .state
+                    .as_any()
+                    .downcast_ref::<S::State>()
+                    .expect("a ProjId<S> always refers to a projection of S")
+            }
+            /// Typed, writable access to a projection's arrays.
+            pub fn proj_mut<S: SynapseModel>(&mut self, proj: ProjId<S>) -> &mut S::State {
+                self.objects.projs[proj.index]
+                    .state
+                    .as_any_mut()
+                    .downcast_mut::<S::State>()
+                    .expect("a ProjId<S> always refers to a projection of S")
+            }
+            /// All values of a projection attribute in storage order (rows by
+            /// ascending post rank, pre ranks ascending); one per dendrite for
+            /// `postsynaptic` attributes, one value for `projection` ones.
+            pub fn proj_get(&self, proj: impl Into<AnyProj>, name: &str) -> Result<Vec<f64>> {
+                self.objects.proj_get(proj.into(), name)
+            }
+            /// Sets a projection attribute everywhere (one value, one per
+            /// synapse in storage order, or a distribution).
+            pub fn proj_set(&mut self, proj: impl Into<AnyProj>, name: &str, value: impl Into<AttrValue>) -> Result<()> {
+                self.objects.proj_set(proj.into(), name, value.into())
+            }
+            /// Value of a projection attribute for the synapse `pre -> post`
+            /// (`pre` is ignored for `postsynaptic` and `projection` attributes).
+            pub fn synapse(&self, proj: impl Into<AnyProj>, post: u32, pre: u32, name: &str) -> Result<f64> {
+                self.objects.synapse_value(proj.into(), name, post, Some(pre))
+            }
+            /// Sets a projection attribute for the synapse `pre -> post`.
+            pub fn set_synapse(&mut self, proj: impl Into<AnyProj>, post: u32, pre: u32, name: &str, value: f64) -> Result<()> {
+                self.objects.set_synapse_value(proj.into(), name, post, Some(pre), value)
+            }
+            /// Value of a `postsynaptic` (or `projection`) attribute for a post neuron.
+            pub fn dendrite_value(&self, proj: impl Into<AnyProj>, post: u32, name: &str) -> Result<f64> {
+                self.objects.synapse_value(proj.into(), name, post, None)
+            }
+            /// The synapses of one post-synaptic neuron.
+            pub fn dendrite(&self, proj: impl Into<AnyProj>, post: u32) -> Result<Dendrite<'_>> {
+                self.objects.dendrite(proj.into(), post)
+            }
+            /// Number of synapses of a projection.
+            pub fn nb_synapses(&self, proj: impl Into<AnyProj>) -> usize {
+                self.objects.projs[proj.into().0].conn.nb_synapses()
+            }
+            /// Post-synaptic ranks that have synapses in a projection.
+            pub fn post_ranks(&self, proj: impl Into<AnyProj>) -> &[u32] {
+                &self.objects.projs[proj.into().0].conn.post_ranks
+            }
+            /// The connectivity of a projection.
+            pub fn connectivity(&self, proj: impl Into<AnyProj>) -> &Connectivity {
+                &self.objects.projs[proj.into().0].conn
+            }
+        }
+    };
+}
+
+access_methods!(NetworkBuilder);
+access_methods!(Network);
+
+impl Network {
+    /// A builder (ANNarchy's `setup` + object creation + `compile`).
+    pub fn builder() -> NetworkBuilder {
+        NetworkBuilder::new()
+    }
+
+    /// Current time in ms.
+    pub fn get_time(&self) -> f64 {
+        self.t as f64 * self.objects.dt
+    }
+
+    /// Sets the time (ms); the step becomes `int(t / dt)`.
+    pub fn set_time(&mut self, t: f64) -> Result<()> {
+        if !t.is_finite() || t < 0.0 {
+            return Err(Error::Invalid {
+                object: "network".into(),
+                reason: format!("the time must be finite and non-negative, not {t}"),
+            });
+        }
+        self.t = (t / self.objects.dt) as i64;
+        Ok(())
+    }
+
+    /// Current step.
+    pub fn get_current_step(&self) -> i64 {
+        self.t
+    }
+
+    /// Sets the current step.
+    pub fn set_current_step(&mut self, t: i64) {
+        self.t = t;
+    }
+
+    /// Number of threads.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Simulates `duration` ms: `ceil(duration / dt)` steps.
+    pub fn simulate(&mut self, duration: f64) -> Result<()> {
+        if !duration.is_finite() || duration < 0.0 {
+            return Err(Error::Invalid {
+                object: "network".into(),
+                reason: format!("the duration must be finite and non-negative, not {duration}"),
+            });
+        }
+        let n = (duration / self.objects.dt).ceil() as usize;
+        for m in &mut self.objects.monitors {
+            m.reserve(n);
+        }
+        match self.pool.take() {
+            Some(pool) => {
+                pool.install(|| {
+                    for _ in 0..n {
+                        self.step_inner(true);
+                    }
+                });
+                self.pool = Some(pool);
+            }
+            None => {
+                for _ in 0..n {
+                    self.step_inner(false);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Simulates one step.
+    pub fn step(&mut self) {
+        match self.pool.take() {
+            Some(pool) => {
+                pool.install(|| self.step_inner(true));
+                self.pool = Some(pool);
+            }
+            None => self.step_inner(false),
+        }
+    }
+
+    fn linked<'a>(pop: &'a Population, links: &[Link], conn: &'a Connectivity, current: bool) -> [VarRef<'a>; MAX_LINKED] {
+        let mut out = [VarRef::Scalar(0.0); MAX_LINKED];
+        for (slot, link) in out.iter_mut().zip(links) {
+            *slot = match *link {
+                Link::Sum { index } => VarRef::Array(&pop.sums[index]),
+                Link::Attr { index, ring } => match (pop.state.attr(index), ring) {
+                    (AttrRef::Scalar(v), _) => VarRef::Scalar(v),
+                    (AttrRef::Array(a), None) => VarRef::Array(a),
+                    (AttrRef::Array(a), Some(r)) => {
+                        let ring = &pop.rings[r];
+                        match &conn.delays {
+                            Delays::None => VarRef::Array(a),
+                            Delays::Uniform(d) if *d <= 1 => VarRef::Array(a),
+                            Delays::Uniform(d) => {
+                                let _ = current;
+                                VarRef::Array(ring.delayed(*d))
+                            }
+                            Delays::PerSynapse(d) => VarRef::Delayed {
+                                history: &ring.slots,
+                                head: ring.head,
+                                delays: d,
+                            },
+                        }
+                    }
+                },
+            };
+        }
+        out
+    }
+
+    fn global_ops(proj: &Projection, pops: &[Population]) -> [f64; MAX_LINKED] {
+        let mut out = [0.0; MAX_LINKED];
+        for (slot, (op, scope, attr)) in out.iter_mut().zip(proj.state.info().global_ops) {
+            let pop = &pops[if *scope == "post" { proj.post } else { proj.pre }];
+            if let Some(i) = pop.state.info().attribute_index(attr) {
+                *slot = match pop.state.attr(i) {
+                    AttrRef::Array(a) => op.reduce(a),
+                    AttrRef::Scalar(v) => v,
+                };
+            }
+        }
+        out
+    }
+
+    fn step_inner(&mut self, parallel: bool) {
+        let t = self.t;
+        let dt = self.objects.dt;
+        let seed = self.objects.seed;
+        let Objects { pops, projs, monitors, .. } = &mut self.objects;
+        // 1. Reset the sums of rate-coded populations.
+        for pop in pops.iter_mut() {
+            for s in &mut pop.sums {
+                s.fill(0.0);
+            }
+        }
+        // 2. Transmission.
+        for proj in projs.iter_mut() {
+            if !proj.transmission || !pops[proj.post].enabled {
+                continue;
+            }
+            {
+                let pre = &pops[proj.pre];
+                let post = &pops[proj.post];
+                let ctx = SynapseCtx {
+                    t,
+                    dt,
+                    conn: &proj.conn,
+                    pre: Self::linked(pre, &proj.pre_links, &proj.conn, true),
+                    post: Self::linked(post, &proj.post_links, &proj.conn, true),
+                    global_ops: Self::global_ops(proj, pops),
+                    plasticity: proj.plasticity,
+                    constants: &[],
+                    parallel,
+                };
+                proj.state.compute_psp(&ctx, &mut proj.psp);
+            }
+            let sums = &mut pops[proj.post].sums[proj.target_index];
+            for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
+                sums[post as usize] += proj.psp[k];
+            }
+        }
+        // 4. Random draws.
+        for (i, pop) in pops.iter_mut().enumerate() {
+            if pop.enabled {
+                pop.state.update_rng(&RngCtx { seed, object: i as u64, t });
+            }
+        }
+        for (i, proj) in projs.iter_mut().enumerate() {
+            proj.state.update_rng(&RngCtx {
+                seed,
+                object: (1u64 << 32) + i as u64,
+                t,
+            });
+        }
+        // 5. Neuron updates.
+        for pop in pops.iter_mut() {
+            if !pop.enabled {
+                continue;
+            }
+            let Population { state, sums, .. } = pop;
+            state.update(&NeuronCtx {
+                t,
+                dt,
+                sums,
+                constants: &[],
+                parallel,
+            });
+        }
+        // 6. Delay queues.
+        for pop in pops.iter_mut() {
+            let Population { state, rings, .. } = pop;
+            for ring in rings.iter_mut() {
+                if let AttrRef::Array(a) = state.attr(ring.attr) {
+                    ring.push(a);
+                }
+            }
+        }
+        // 7. Global operations.
+        for pop in pops.iter_mut() {
+            if pop.enabled {
+                pop.state.update_global_ops();
+            }
+        }
+        // 8. Synaptic updates.
+        for proj in projs.iter_mut() {
+            if !proj.transmission || !proj.update || !pops[proj.post].enabled || !proj.state.has_update() {
+                continue;
+            }
+            if (t - proj.offset).rem_euclid(proj.period) != 0 {
+                continue;
+            }
+            let pre = &pops[proj.pre];
+            let post = &pops[proj.post];
+            let ctx = SynapseCtx {
+                t,
+                dt,
+                conn: &proj.conn,
+                pre: Self::linked(pre, &proj.pre_links, &proj.conn, false),
+                post: Self::linked(post, &proj.post_links, &proj.conn, false),
+                global_ops: Self::global_ops(proj, pops),
+                plasticity: proj.plasticity,
+                constants: &[],
+                parallel,
+            };
+            proj.state.update(&ctx);
+        }
+        // 11. Monitors.
+        for m in monitors.iter_mut() {
+            if !m.due(t) {
+                continue;
+            }
+            record(m, pops, projs, t);
+        }
+        // 12. Time.
+        self.t += 1;
+    }
+
+    /// Recorded values of `variable` by a monitor; the data is erased
+    /// (ANNarchy's `Monitor.get`, `keep=False`).
+    pub fn monitor_get(&mut self, monitor: MonitorId, variable: &str) -> Result<Recording> {
+        let dt = self.objects.dt;
+        self.monitor_ref(monitor)?.get(variable, dt, false)
+    }
+
+    /// Recorded values of `variable`, keeping the data.
+    pub fn monitor_peek(&mut self, monitor: MonitorId, variable: &str) -> Result<Recording> {
+        let dt = self.objects.dt;
+        self.monitor_ref(monitor)?.get(variable, dt, true)
+    }
+
+    fn monitor_ref(&mut self, monitor: MonitorId) -> Result<&mut Monitor> {
+        self.objects.monitors.get_mut(monitor.0).ok_or(Error::UnknownObject {
+            kind: "monitor",
+            name: format!("#{}", monitor.0),
+        })
+    }
+
+    /// Adds a monitor to a built network; it starts at once unless told otherwise.
+    pub fn monitor(&mut self, target: impl Into<MonitorTarget>, variables: &[&str]) -> Result<MonitorId> {
+        self.objects.add_monitor(target.into(), variables, MonitorOptions::default())
+    }
+
+    /// Adds a monitor with options to a built network.
+    pub fn monitor_with(
+        &mut self,
+        target: impl Into<MonitorTarget>,
+        variables: &[&str],
+        options: MonitorOptions,
+    ) -> Result<MonitorId> {
+        self.objects.add_monitor(target.into(), variables, options)
+    }
+
+    /// Starts (or restarts) recording.
+    pub fn monitor_start(&mut self, monitor: MonitorId) -> Result<()> {
+        self.monitor_ref(monitor)?.start();
+        Ok(())
+    }
+
+    /// Pauses recording.
+    pub fn monitor_pause(&mut self, monitor: MonitorId) -> Result<()> {
+        let t = self.t;
+        self.monitor_ref(monitor)?.pause(t);
+        Ok(())
+    }
+
+    /// Resumes recording after a pause.
+    pub fn monitor_resume(&mut self, monitor: MonitorId) -> Result<()> {
+        self.monitor_start(monitor)
+    }
+
+    /// Enables or disables the update of a population (and of the
+    /// projections that target it).
+    pub fn set_enabled(&mut self, pop: impl Into<AnyPop>, enabled: bool) {
+        self.objects.pops[pop.into().0].enabled = enabled;
+    }
+
+    /// Enables learning of a projection, every `period` ms (default `dt`)
+    /// from `offset` ms within the period.
+    pub fn enable_learning(&mut self, proj: impl Into<AnyProj>, period: Option<f64>, offset: Option<f64>) -> Result<()> {
+        let dt = self.objects.dt;
+        let t = self.t;
+        let p = &mut self.objects.projs[proj.into().0];
+        let period_steps = match period {
+            Some(x) if !(x > 0.0) || !x.is_finite() => {
+                return Err(Error::Invalid {
+                    object: format!("projection `{}`", p.name),
+                    reason: format!("the learning period must be positive, not {x}"),
+                });
+            }
+            Some(x) => ((x / dt) as i64).max(1),
+            None => 1,
+        };
+        let off = match (offset, period) {
+            (Some(_), None) => {
+                return Err(Error::Invalid {
+                    object: format!("projection `{}`", p.name),
+                    reason: "an offset needs a period".into(),
+                });
+            }
+            (Some(o), Some(per)) if o >= per => {
+                return Err(Error::Invalid {
+                    object: format!("projection `{}`", p.name),
+                    reason: "the offset must be smaller than the period".into(),
+                });
+            }
+            (Some(o), Some(_)) => t + (o / dt) as i64,
+            _ => t,
+        };
+        p.update = true;
+        p.plasticity = true;
+        p.period = period_steps;
+        p.offset = off;
+        Ok(())
+    }
+
+    /// Disables learning of a projection (rate-coded: no synaptic variable
+    /// is updated).
+    pub fn disable_learning(&mut self, proj: impl Into<AnyProj>) {
+        let p = &mut self.objects.projs[proj.into().0];
+        p.update = false;
+        p.plasticity = false;
+    }
+
+    /// Disables learning of every projection.
+    pub fn disable_learning_all(&mut self) {
+        for p in &mut self.objects.projs {
+            p.update = false;
+            p.plasticity = false;
+        }
+    }
+
+    /// Enables learning of every projection, every step.
+    pub fn enable_learning_all(&mut self) {
+        for p in &mut self.objects.projs {
+            p.update = true;
+            p.plasticity = true;
+            p.period = 1;
+            p.offset = 0;
+        }
+    }
+
+    /// Restores populations (and projections if asked; `w` too if
+    /// `synapses`) to their values at build time, clears monitors if asked,
+    /// and sets the time to 0.
+    pub fn reset(&mut self, populations: bool, projections: bool, synapses: bool, monitors: bool) {
+        if populations {
+            for p in &mut self.objects.pops {
+                p.state.reset();
+                p.reset();
+            }
+        }
+        if projections {
+            for p in &mut self.objects.projs {
+                p.state.reset();
+                p.reset(synapses);
+            }
+        }
+        if monitors {
+            for m in &mut self.objects.monitors {
+                for d in &mut m.data {
+                    d.clear();
+                }
+                for s in &mut m.steps {
+                    s.clear();
+                }
+                m.offset = None;
+            }
+        }
+        self.t = 0;
+    }
+
+    /// Replaces the rows of a `TimedArray` (ANNarchy's `update()`).
+    pub fn update_timed_array(
+        &mut self,
+        pop: PopId<TimedArray>,
+        rates: Vec<Vec<f64>>,
+        schedule: Schedule,
+        period: f64,
+    ) -> Result<()> {
+        let dt = self.objects.dt;
+        self.objects.pops[pop.index]
+            .state
+            .as_any_mut()
+            .downcast_mut::<TimedArray>()
+            .expect("a PopId<TimedArray> always refers to a TimedArray")
+            .update_rates(rates, schedule, period, dt)
+    }
+}
+
+fn record(m: &mut Monitor, pops: &[Population], projs: &[Projection], t: i64) {
+    for (v, (_, what)) in m.vars.iter().enumerate() {
+        let before = m.data[v].len();
+        match (&m.source, what) {
+            (Source::Population(p, ranks), Recorded::Attr(i)) => match pops[*p].state.attr(*i) {
+                AttrRef::Scalar(x) => m.data[v].push(x),
+                AttrRef::Array(a) => match ranks {
+                    None => m.data[v].extend_from_slice(a),
+                    Some(r) => m.data[v].extend(r.iter().map(|&k| a[k as usize])),
+                },
+            },
+            (Source::Population(p, ranks), Recorded::Sum(target)) => {
+                let pop = &pops[*p];
+                match pop.target_index(target) {
+                    Some(k) => match ranks {
+                        None => m.data[v].extend_from_slice(&pop.sums[k]),
+                        Some(r) => m.data[v].extend(r.iter().map(|&i| pop.sums[k][i as usize])),
+                    },
+                    None => {
+                        let n = ranks.as_ref().map_or(pop.size(), Vec::len);
+                        m.data[v].extend(std::iter::repeat_n(0.0, n));
+                    }
+                }
+            }
+            (Source::Projection(p, dendrite), Recorded::Attr(i)) => {
+                let proj = &projs[*p];
+                match (proj.state.attr(*i), dendrite) {
+                    (AttrRef::Scalar(x), _) => m.data[v].push(x),
+                    (AttrRef::Array(a), None) => m.data[v].extend_from_slice(a),
+                    (AttrRef::Array(a), Some(post)) => {
+                        if let Some(k) = proj.conn.dendrite_index(*post) {
+                            if proj.state.info().attributes[*i].locality == Locality::SemiGlobal {
+                                m.data[v].push(a[k]);
+                            } else {
+                                m.data[v].extend_from_slice(&a[proj.conn.row(k)]);
+                            }
+                        }
+                    }
+                }
+            }
+            (Source::Projection(..), Recorded::Sum(_)) => {}
+        }
+        m.width[v] = m.data[v].len() - before;
+        m.steps[v].push(t);
+    }
+}

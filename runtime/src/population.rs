@@ -1,0 +1,308 @@
+//! Populations: a neuron model's state with its geometry, the weighted sums
+//! it receives, delayed copies of its attributes, and access by name.
+
+use crate::error::{Error, Result, closest};
+use crate::geometry::Geometry;
+use crate::model::{AttrMut, AttrRef, Locality, NeuronState, ValueType};
+use crate::random::RandomDistribution;
+use rand::Rng;
+
+/// A value given to an attribute: one number for all, one per element, or a
+/// distribution drawn once per element.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AttrValue {
+    /// The same value everywhere.
+    Scalar(f64),
+    /// One value per neuron (or synapse), in rank (storage) order.
+    Array(Vec<f64>),
+    /// One draw per neuron (or synapse).
+    Dist(RandomDistribution),
+}
+
+impl From<f64> for AttrValue {
+    fn from(v: f64) -> Self {
+        AttrValue::Scalar(v)
+    }
+}
+impl From<Vec<f64>> for AttrValue {
+    fn from(v: Vec<f64>) -> Self {
+        AttrValue::Array(v)
+    }
+}
+impl From<&[f64]> for AttrValue {
+    fn from(v: &[f64]) -> Self {
+        AttrValue::Array(v.to_vec())
+    }
+}
+impl<const N: usize> From<[f64; N]> for AttrValue {
+    fn from(v: [f64; N]) -> Self {
+        AttrValue::Array(v.to_vec())
+    }
+}
+impl From<RandomDistribution> for AttrValue {
+    fn from(v: RandomDistribution) -> Self {
+        AttrValue::Dist(v)
+    }
+}
+
+/// Past values of one attribute, for projections with delays: `slots[head]`
+/// holds the values at the end of the last step, `slots[head - d + 1]` those
+/// of `d - 1` steps before.
+#[derive(Clone, Debug)]
+pub(crate) struct Ring {
+    pub attr: usize,
+    pub slots: Vec<Vec<f64>>,
+    pub head: usize,
+}
+
+impl Ring {
+    pub fn new(attr: usize, len: usize, current: &[f64]) -> Ring {
+        Ring {
+            attr,
+            slots: vec![current.to_vec(); len.max(1)],
+            head: 0,
+        }
+    }
+    pub fn push(&mut self, current: &[f64]) {
+        self.head = (self.head + 1) % self.slots.len();
+        self.slots[self.head].copy_from_slice(current);
+    }
+    pub fn fill(&mut self, current: &[f64]) {
+        for s in &mut self.slots {
+            s.copy_from_slice(current);
+        }
+    }
+    /// Values of `d` steps ago in the transmission phase (`d >= 1`).
+    pub fn delayed(&self, d: u32) -> &[f64] {
+        let n = self.slots.len();
+        let back = (d.max(1) - 1) as usize % n;
+        &self.slots[(self.head + n - back) % n]
+    }
+}
+
+/// A population of the network.
+pub(crate) struct Population {
+    pub name: String,
+    pub geometry: Geometry,
+    pub state: Box<dyn NeuronState>,
+    /// Targets the population receives: the model's, then others (for `sum()`).
+    pub targets: Vec<String>,
+    pub sums: Vec<Vec<f64>>,
+    pub enabled: bool,
+    pub rings: Vec<Ring>,
+    /// Attribute values at build time, restored by `reset`.
+    pub initial: Vec<Snapshot>,
+}
+
+/// A saved attribute value.
+#[derive(Clone, Debug)]
+pub(crate) enum Snapshot {
+    Scalar(f64),
+    Array(Vec<f64>),
+}
+
+pub(crate) fn snapshot(r: AttrRef<'_>) -> Snapshot {
+    match r {
+        AttrRef::Scalar(v) => Snapshot::Scalar(v),
+        AttrRef::Array(a) => Snapshot::Array(a.to_vec()),
+    }
+}
+
+pub(crate) fn restore(m: AttrMut<'_>, s: &Snapshot) {
+    match (m, s) {
+        (AttrMut::Scalar(x), Snapshot::Scalar(v)) => *x = *v,
+        (AttrMut::Array(a), Snapshot::Array(v)) if a.len() == v.len() => a.copy_from_slice(v),
+        _ => {}
+    }
+}
+
+/// Converts a value to what an attribute of `value_type` holds.
+pub(crate) fn typed(v: f64, t: ValueType) -> f64 {
+    match t {
+        ValueType::Float => v,
+        ValueType::Int => v.trunc(),
+        ValueType::Bool => f64::from(u8::from(v != 0.0)),
+    }
+}
+
+/// Writes `value` into attribute storage at the positions `idx` (all when `None`).
+pub(crate) fn write_values<R: Rng + ?Sized>(
+    object: &str,
+    name: &str,
+    target: AttrMut<'_>,
+    locality: Locality,
+    value_type: ValueType,
+    idx: Option<&[u32]>,
+    value: &AttrValue,
+    rng: &mut R,
+) -> Result<()> {
+    match target {
+        AttrMut::Scalar(x) => match value {
+            AttrValue::Scalar(v) if idx.is_none() => *x = typed(*v, value_type),
+            AttrValue::Array(v) if v.len() == 1 && idx.is_none() => *x = typed(v[0], value_type),
+            _ => {
+                return Err(Error::Invalid {
+                    object: object.to_string(),
+                    reason: format!(
+                        "`{name}` is a global attribute ({}): it has one value, which must be set with a single number{}",
+                        if locality == Locality::Global { "one value for the whole object" } else { "" },
+                        if idx.is_some() { " on the whole population, not on a view" } else { "" }
+                    ),
+                });
+            }
+        },
+        AttrMut::Array(a) => {
+            let n = idx.map_or(a.len(), <[u32]>::len);
+            let values: Vec<f64> = match value {
+                AttrValue::Scalar(v) => vec![*v; n],
+                AttrValue::Array(v) => {
+                    if v.len() != n {
+                        return Err(Error::SizeMismatch {
+                            object: object.to_string(),
+                            attribute: name.to_string(),
+                            expected: n,
+                            got: v.len(),
+                        });
+                    }
+                    v.clone()
+                }
+                AttrValue::Dist(d) => {
+                    d.validate()?;
+                    d.sample_n(rng, n)
+                }
+            };
+            match idx {
+                None => {
+                    for (x, v) in a.iter_mut().zip(values) {
+                        *x = typed(v, value_type);
+                    }
+                }
+                Some(ranks) => {
+                    for (&r, v) in ranks.iter().zip(values) {
+                        let x = a.get_mut(r as usize).ok_or_else(|| Error::OutOfRange {
+                            object: object.to_string(),
+                            what: format!("rank {r}"),
+                        })?;
+                        *x = typed(v, value_type);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Population {
+    pub fn new(name: String, geometry: Geometry, state: Box<dyn NeuronState>) -> Population {
+        let targets: Vec<String> = state.info().targets.iter().map(|s| s.to_string()).collect();
+        let size = geometry.size();
+        let sums = vec![vec![0.0; size]; targets.len()];
+        Population {
+            name,
+            geometry,
+            state,
+            targets,
+            sums,
+            enabled: true,
+            rings: Vec::new(),
+            initial: Vec::new(),
+        }
+    }
+
+    pub fn size(&self) -> usize {
+        self.geometry.size()
+    }
+
+    /// Index of attribute `name`, or an error with a suggestion.
+    pub fn attr_index(&self, name: &str) -> Result<usize> {
+        let info = self.state.info();
+        info.attribute_index(name).ok_or_else(|| Error::UnknownAttribute {
+            object: format!("population `{}`", self.name),
+            name: name.to_string(),
+            suggestion: closest(name, info.attributes.iter().map(|a| a.name)),
+        })
+    }
+
+    /// Index of target `t` among the population's sums.
+    pub fn target_index(&self, t: &str) -> Option<usize> {
+        self.targets.iter().position(|x| x == t)
+    }
+
+    /// Adds a target (for a projection that delivers to it).
+    pub fn add_target(&mut self, t: &str) -> usize {
+        match self.target_index(t) {
+            Some(i) => i,
+            None => {
+                self.targets.push(t.to_string());
+                self.sums.push(vec![0.0; self.size()]);
+                self.targets.len() - 1
+            }
+        }
+    }
+
+    /// Values of an attribute (or of `sum(target)`) at `ranks` (all when `None`).
+    pub fn get(&self, name: &str, ranks: Option<&[u32]>) -> Result<Vec<f64>> {
+        if let Some(t) = name.strip_prefix("sum(").and_then(|s| s.strip_suffix(')')) {
+            let size = self.size();
+            let values = match self.target_index(t.trim()) {
+                Some(k) => self.sums[k].clone(),
+                None => vec![0.0; size],
+            };
+            return Ok(match ranks {
+                None => values,
+                Some(r) => r.iter().map(|&i| values[i as usize]).collect(),
+            });
+        }
+        let idx = self.attr_index(name)?;
+        Ok(match self.state.attr(idx) {
+            AttrRef::Scalar(v) => vec![v],
+            AttrRef::Array(a) => match ranks {
+                None => a.to_vec(),
+                Some(r) => r.iter().map(|&i| a[i as usize]).collect(),
+            },
+        })
+    }
+
+    /// Sets an attribute at `ranks` (all when `None`).
+    pub fn set<R: Rng + ?Sized>(
+        &mut self,
+        name: &str,
+        ranks: Option<&[u32]>,
+        value: &AttrValue,
+        rng: &mut R,
+    ) -> Result<()> {
+        let idx = self.attr_index(name)?;
+        let info = self.state.info().attributes[idx];
+        let object = format!("population `{}`", self.name);
+        write_values(
+            &object,
+            name,
+            self.state.attr_mut(idx),
+            info.locality,
+            info.value_type,
+            ranks,
+            value,
+            rng,
+        )
+    }
+
+    pub fn take_snapshot(&mut self) {
+        let n = self.state.info().attributes.len();
+        self.initial = (0..n).map(|i| snapshot(self.state.attr(i))).collect();
+    }
+
+    /// Restores every attribute to its value at build time, clears sums and delays.
+    pub fn reset(&mut self) {
+        for (i, s) in self.initial.iter().enumerate() {
+            restore(self.state.attr_mut(i), s);
+        }
+        for s in &mut self.sums {
+            s.fill(0.0);
+        }
+        for ring in &mut self.rings {
+            if let AttrRef::Array(a) = self.state.attr(ring.attr) {
+                ring.fill(a);
+            }
+        }
+    }
+}

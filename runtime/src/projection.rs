@@ -1,0 +1,154 @@
+//! Projections: a synapse model's state over a connectivity, the links from
+//! its `pre.x` / `post.x` names to population storage, and learning flags.
+
+use crate::connectivity::Connectivity;
+use crate::error::{Error, Result, closest};
+use crate::model::{AttrRef, Locality, SynapseState};
+use crate::population::{AttrValue, Snapshot, restore, snapshot, write_values};
+use rand::Rng;
+
+/// Where a `pre.x` / `post.x` / `pre.sum(t)` of a synapse reads from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Link {
+    /// Attribute `index` of the population; `ring` is the index of its delay
+    /// ring when the projection has delays.
+    Attr { index: usize, ring: Option<usize> },
+    /// Sum of target `index` of the population.
+    Sum { index: usize },
+}
+
+/// A projection of the network.
+pub(crate) struct Projection {
+    pub name: String,
+    pub pre: usize,
+    pub post: usize,
+    pub target: String,
+    /// Index of the target among the post population's sums (set at build).
+    pub target_index: usize,
+    pub state: Box<dyn SynapseState>,
+    pub conn: Connectivity,
+    /// Result of the transmission per dendrite.
+    pub psp: Vec<f64>,
+    pub transmission: bool,
+    pub update: bool,
+    pub plasticity: bool,
+    /// Learning period and offset in steps.
+    pub period: i64,
+    pub offset: i64,
+    pub pre_links: Vec<Link>,
+    pub post_links: Vec<Link>,
+    pub initial: Vec<Snapshot>,
+}
+
+impl Projection {
+    pub fn attr_index(&self, name: &str) -> Result<usize> {
+        let info = self.state.info();
+        info.attribute_index(name).ok_or_else(|| Error::UnknownAttribute {
+            object: format!("projection `{}`", self.name),
+            name: name.to_string(),
+            suggestion: closest(name, info.attributes.iter().map(|a| a.name)),
+        })
+    }
+
+    /// All values of an attribute in storage order (one for global ones,
+    /// one per dendrite for semiglobal ones).
+    pub fn get(&self, name: &str) -> Result<Vec<f64>> {
+        let idx = self.attr_index(name)?;
+        Ok(match self.state.attr(idx) {
+            AttrRef::Scalar(v) => vec![v],
+            AttrRef::Array(a) => a.to_vec(),
+        })
+    }
+
+    pub fn set<R: Rng + ?Sized>(&mut self, name: &str, value: &AttrValue, rng: &mut R) -> Result<()> {
+        let idx = self.attr_index(name)?;
+        let info = self.state.info().attributes[idx];
+        let object = format!("projection `{}`", self.name);
+        write_values(&object, name, self.state.attr_mut(idx), info.locality, info.value_type, None, value, rng)
+    }
+
+    /// Index of the value of `name` for synapse (post, pre): the synapse
+    /// index (local), the dendrite index (semiglobal), 0 (global).
+    pub fn value_index(&self, name: &str, post: u32, pre: Option<u32>) -> Result<(usize, usize)> {
+        let idx = self.attr_index(name)?;
+        let loc = self.state.info().attributes[idx].locality;
+        let missing = |what: String| Error::OutOfRange {
+            object: format!("projection `{}`", self.name),
+            what,
+        };
+        let pos = match loc {
+            Locality::Global => 0,
+            Locality::SemiGlobal => self
+                .conn
+                .dendrite_index(post)
+                .ok_or_else(|| missing(format!("post-synaptic neuron {post} (it has no synapse)")))?,
+            Locality::Local => {
+                let pre = pre.ok_or_else(|| Error::Invalid {
+                    object: format!("projection `{}`", self.name),
+                    reason: format!("`{name}` has one value per synapse: give the pre-synaptic rank"),
+                })?;
+                self.conn
+                    .synapse_index(post, pre)
+                    .ok_or_else(|| missing(format!("synapse {pre} -> {post}")))?
+            }
+        };
+        Ok((idx, pos))
+    }
+
+    pub fn take_snapshot(&mut self) {
+        let n = self.state.info().attributes.len();
+        self.initial = (0..n).map(|i| snapshot(self.state.attr(i))).collect();
+    }
+
+    /// Restores every attribute (but `w` unless `synapses`) to its build-time value.
+    pub fn reset(&mut self, synapses: bool) {
+        let info = self.state.info();
+        for (i, s) in self.initial.iter().enumerate() {
+            if info.attributes[i].name == "w" && !synapses {
+                continue;
+            }
+            restore(self.state.attr_mut(i), s);
+        }
+    }
+}
+
+/// Read access to the synapses of one post-synaptic neuron (ANNarchy's `Dendrite`).
+#[derive(Clone, Copy)]
+pub struct Dendrite<'a> {
+    pub(crate) proj: &'a Projection,
+    pub(crate) index: usize,
+}
+
+impl Dendrite<'_> {
+    /// Rank of the post-synaptic neuron.
+    pub fn post_rank(&self) -> u32 {
+        self.proj.conn.post_ranks[self.index]
+    }
+    /// Number of synapses.
+    pub fn size(&self) -> usize {
+        self.proj.conn.row(self.index).len()
+    }
+    /// Ranks of the pre-synaptic neurons, ascending.
+    pub fn pre_ranks(&self) -> &[u32] {
+        &self.proj.conn.pre_ranks[self.proj.conn.row(self.index)]
+    }
+    /// Values of an attribute: one per synapse (local), or a single value
+    /// (semiglobal and global attributes).
+    pub fn get(&self, name: &str) -> Result<Vec<f64>> {
+        let idx = self.proj.attr_index(name)?;
+        let loc = self.proj.state.info().attributes[idx].locality;
+        Ok(match (self.proj.state.attr(idx), loc) {
+            (AttrRef::Scalar(v), _) => vec![v],
+            (AttrRef::Array(a), Locality::SemiGlobal) => vec![a[self.index]],
+            (AttrRef::Array(a), _) => a[self.proj.conn.row(self.index)].to_vec(),
+        })
+    }
+    /// Delays of the synapses in ms.
+    pub fn delays(&self, dt: f64) -> Vec<f64> {
+        self.proj
+            .conn
+            .row(self.index)
+            .map(|s| f64::from(self.proj.conn.synapse_delay(s).max(1)) * dt)
+            .collect()
+    }
+}
