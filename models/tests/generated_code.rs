@@ -11,7 +11,9 @@ fn invocations(source: &str) -> Vec<(String, Kind, proc_macro2::TokenStream)> {
     let mut out = Vec::new();
     for item in file.items {
         let syn::Item::Macro(m) = item else { continue };
-        let Some(last) = m.mac.path.segments.last() else { continue };
+        let Some(last) = m.mac.path.segments.last() else {
+            continue;
+        };
         let kind = match last.ident.to_string().as_str() {
             "neuron" => Kind::Neuron,
             "synapse" => Kind::Synapse,
@@ -36,7 +38,10 @@ fn check(file: &str, source: &str) {
     for (name, kind, tokens) in models {
         let code = expand(tokens, kind);
         let text = pretty(&code);
-        assert!(!text.contains("compile_error"), "{name} does not compile:\n{text}");
+        assert!(
+            !text.contains("compile_error"),
+            "{name} does not compile:\n{text}"
+        );
         insta::assert_snapshot!(name, text);
     }
 }

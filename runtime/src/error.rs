@@ -104,7 +104,8 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         }
     }
     let limit = (name.len() / 3).max(1);
-    best.filter(|(d, _)| *d <= limit).map(|(_, c)| c.to_string())
+    best.filter(|(d, _)| *d <= limit)
+        .map(|(_, c)| c.to_string())
 }
 
 /// Optimal-string-alignment distance between two strings (by characters).
@@ -122,7 +123,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }

@@ -69,7 +69,13 @@ impl TimedArray {
     /// A timed array of `size` neurons. `rates` has one row of `size`
     /// values per scheduled time; `period` (ms, `< 0`: none) restarts the
     /// sequence.
-    pub fn new(size: usize, rates: Vec<Vec<f64>>, schedule: Schedule, period: f64, dt: f64) -> Result<TimedArray> {
+    pub fn new(
+        size: usize,
+        rates: Vec<Vec<f64>>,
+        schedule: Schedule,
+        period: f64,
+        dt: f64,
+    ) -> Result<TimedArray> {
         let mut ta = TimedArray {
             rates: Vec::new(),
             schedule: Vec::new(),
@@ -79,12 +85,21 @@ impl TimedArray {
             block: 0,
         };
         ta.update_rates(rates, schedule, period, dt)?;
+        // Before the first step `r` is 0: the first row arrives in step 0's update.
+        ta.r.fill(0.0);
         Ok(ta)
     }
 
     /// Replaces the rows, the schedule and the period (ANNarchy's `update()`);
-    /// `r` takes the values of the current row at once.
-    pub fn update_rates(&mut self, rates: Vec<Vec<f64>>, schedule: Schedule, period: f64, dt: f64) -> Result<()> {
+    /// `r` takes the values of the current row at once. (At construction `r`
+    /// stays 0 until the first step.)
+    pub fn update_rates(
+        &mut self,
+        rates: Vec<Vec<f64>>,
+        schedule: Schedule,
+        period: f64,
+        dt: f64,
+    ) -> Result<()> {
         let invalid = |reason: String| Error::Invalid {
             object: "TimedArray".into(),
             reason,
@@ -92,7 +107,11 @@ impl TimedArray {
         if rates.is_empty() {
             return Err(invalid("the rates must have at least one row".into()));
         }
-        if let Some((k, row)) = rates.iter().enumerate().find(|(_, r)| r.len() != self.r.len()) {
+        if let Some((k, row)) = rates
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.len() != self.r.len())
+        {
             return Err(invalid(format!(
                 "row {k} of the rates has {} values, the population has {} neurons",
                 row.len(),
@@ -119,7 +138,11 @@ impl TimedArray {
             }
         };
         self.schedule = times.iter().map(|t| (t / dt) as i64).collect();
-        self.period = if period > -1.0 && period >= 0.0 { (period / dt) as i64 } else { -1 };
+        self.period = if period > -1.0 && period >= 0.0 {
+            (period / dt) as i64
+        } else {
+            -1
+        };
         self.rates = rates;
         if self.block >= self.schedule.len() {
             self.block = 0;

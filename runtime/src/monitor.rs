@@ -74,7 +74,14 @@ pub(crate) struct Monitor {
 }
 
 impl Monitor {
-    pub fn new(name: String, source: Source, vars: Vec<(String, Recorded)>, period: i64, period_offset: i64, start: bool) -> Monitor {
+    pub fn new(
+        name: String,
+        source: Source,
+        vars: Vec<(String, Recorded)>,
+        period: i64,
+        period_offset: i64,
+        start: bool,
+    ) -> Monitor {
         let n = vars.len();
         Monitor {
             name,

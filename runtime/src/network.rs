@@ -265,7 +265,14 @@ impl Objects {
         })
     }
 
-    fn set_synapse_value(&mut self, p: AnyProj, name: &str, post: u32, pre: Option<u32>, value: f64) -> Result<()> {
+    fn set_synapse_value(
+        &mut self,
+        p: AnyProj,
+        name: &str,
+        post: u32,
+        pre: Option<u32>,
+        value: f64,
+    ) -> Result<()> {
         let proj = &mut self.projs[p.0];
         let (idx, pos) = proj.value_index(name, post, pre)?;
         let t = proj.state.info().attributes[idx].value_type;
@@ -278,23 +285,39 @@ impl Objects {
 
     fn dendrite(&self, p: AnyProj, post: u32) -> Result<Dendrite<'_>> {
         let proj = &self.projs[p.0];
-        let index = proj.conn.dendrite_index(post).ok_or_else(|| Error::Invalid {
-            object: format!("projection `{}`", proj.name),
-            reason: format!("the post-synaptic neuron {post} has no synapse in this projection"),
-        })?;
+        let index = proj
+            .conn
+            .dendrite_index(post)
+            .ok_or_else(|| Error::Invalid {
+                object: format!("projection `{}`", proj.name),
+                reason: format!(
+                    "the post-synaptic neuron {post} has no synapse in this projection"
+                ),
+            })?;
         Ok(Dendrite { proj, index })
     }
 
-    fn add_monitor(&mut self, target: MonitorTarget, vars: &[&str], opts: MonitorOptions) -> Result<MonitorId> {
+    fn add_monitor(
+        &mut self,
+        target: MonitorTarget,
+        vars: &[&str],
+        opts: MonitorOptions,
+    ) -> Result<MonitorId> {
         let (source, name) = match &target {
             MonitorTarget::Neurons(n) => (
                 Source::Population(n.pop(), n.ranks().map(<[u32]>::to_vec)),
                 format!("Monitor_{}", self.pops[n.pop()].name),
             ),
-            MonitorTarget::Projection(p) => (Source::Projection(*p, None), format!("Monitor_{}", self.projs[*p].name)),
+            MonitorTarget::Projection(p) => (
+                Source::Projection(*p, None),
+                format!("Monitor_{}", self.projs[*p].name),
+            ),
             MonitorTarget::Dendrite(p, post) => {
                 self.dendrite(AnyProj(*p), *post)?;
-                (Source::Projection(*p, Some(*post)), format!("Monitor_{}", self.projs[*p].name))
+                (
+                    Source::Projection(*p, Some(*post)),
+                    format!("Monitor_{}", self.projs[*p].name),
+                )
             }
         };
         let mut recorded = Vec::new();
@@ -309,7 +332,9 @@ impl Objects {
                         if pop.state.info().attributes[i].is_parameter {
                             return Err(Error::Invalid {
                                 object: name,
-                                reason: format!("`{v}` is a parameter; parameters are not recordable"),
+                                reason: format!(
+                                    "`{v}` is a parameter; parameters are not recordable"
+                                ),
                             });
                         }
                         Recorded::Attr(i)
@@ -346,7 +371,14 @@ impl Objects {
                 reason: "the period offset must be at least 0 and smaller than the period".into(),
             });
         }
-        self.monitors.push(Monitor::new(name, source, recorded, period, period_offset, opts.start));
+        self.monitors.push(Monitor::new(
+            name,
+            source,
+            recorded,
+            period,
+            period_offset,
+            opts.start,
+        ));
         Ok(MonitorId(self.monitors.len() - 1))
     }
 }
@@ -415,7 +447,9 @@ impl NetworkBuilder {
     }
 
     fn check_name(&self, name: &str) -> Result<()> {
-        if self.objects.pops.iter().any(|p| p.name == name) || self.objects.projs.iter().any(|p| p.name == name) {
+        if self.objects.pops.iter().any(|p| p.name == name)
+            || self.objects.projs.iter().any(|p| p.name == name)
+        {
             return Err(Error::Invalid {
                 object: format!("`{name}`"),
                 reason: "a population or projection of this name already exists".into(),
@@ -424,14 +458,21 @@ impl NetworkBuilder {
         Ok(())
     }
 
-    fn add_population(&mut self, name: &str, geometry: Geometry, state: Box<dyn NeuronState>) -> Result<usize> {
+    fn add_population(
+        &mut self,
+        name: &str,
+        geometry: Geometry,
+        state: Box<dyn NeuronState>,
+    ) -> Result<usize> {
         let name = if name.is_empty() {
             format!("pop{}", self.objects.pops.len())
         } else {
             name.to_string()
         };
         self.check_name(&name)?;
-        self.objects.pops.push(Population::new(name, geometry, state));
+        self.objects
+            .pops
+            .push(Population::new(name, geometry, state));
         Ok(self.objects.pops.len() - 1)
     }
 
@@ -490,8 +531,13 @@ impl NetworkBuilder {
 
     /// Adds a monitor recording `variables` of a population, view or
     /// projection, every step from the start.
-    pub fn monitor(&mut self, target: impl Into<MonitorTarget>, variables: &[&str]) -> Result<MonitorId> {
-        self.objects.add_monitor(target.into(), variables, MonitorOptions::default())
+    pub fn monitor(
+        &mut self,
+        target: impl Into<MonitorTarget>,
+        variables: &[&str],
+    ) -> Result<MonitorId> {
+        self.objects
+            .add_monitor(target.into(), variables, MonitorOptions::default())
     }
 
     /// Adds a monitor with options (period, offset, start).
@@ -509,7 +555,10 @@ impl NetworkBuilder {
     /// post-synaptic model, every `pre.x`/`post.x` must exist, and the
     /// connectivity must fit the populations.
     pub fn build(self) -> Result<Network> {
-        let NetworkBuilder { mut objects, threads } = self;
+        let NetworkBuilder {
+            mut objects,
+            threads,
+        } = self;
         let dt = objects.dt;
         // Targets of projections.
         for k in 0..objects.projs.len() {
@@ -535,7 +584,11 @@ impl NetworkBuilder {
                         if info.targets.is_empty() {
                             "no target".to_string()
                         } else {
-                            info.targets.iter().map(|t| format!("sum({t})")).collect::<Vec<_>>().join(", ")
+                            info.targets
+                                .iter()
+                                .map(|t| format!("sum({t})"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         }
                     )));
                 }
@@ -564,7 +617,9 @@ impl NetworkBuilder {
                         pop.name
                     ))
                 })?;
-                let ring = if max_delay > 1 && pop.state.info().attributes[index].locality == Locality::Local {
+                let ring = if max_delay > 1
+                    && pop.state.info().attributes[index].locality == Locality::Local
+                {
                     let pos = match pop.rings.iter().position(|r| r.attr == index) {
                         Some(i) => i,
                         None => {
@@ -572,7 +627,8 @@ impl NetworkBuilder {
                                 AttrRef::Array(a) => a.to_vec(),
                                 AttrRef::Scalar(v) => vec![v],
                             };
-                            pop.rings.push(Ring::new(index, max_delay as usize, &current));
+                            pop.rings
+                                .push(Ring::new(index, max_delay as usize, &current));
                             pop.rings.len() - 1
                         }
                     };
@@ -727,8 +783,16 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
                 reason: format!(
                     "the synapse `{}` is {} but the pre-synaptic population is {}",
                     S::INFO.type_name,
-                    if S::INFO.spiking { "spiking" } else { "rate-coded" },
-                    if pre_info.spiking { "spiking" } else { "rate-coded" }
+                    if S::INFO.spiking {
+                        "spiking"
+                    } else {
+                        "rate-coded"
+                    },
+                    if pre_info.spiking {
+                        "spiking"
+                    } else {
+                        "rate-coded"
+                    }
                 ),
             });
         }
@@ -837,7 +901,11 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
     }
 
     /// Each pair connected with probability `p`.
-    pub fn connect_fixed_probability(self, probability: f64, weights: impl Into<Value>) -> Result<ProjId<S>> {
+    pub fn connect_fixed_probability(
+        self,
+        probability: f64,
+        weights: impl Into<Value>,
+    ) -> Result<ProjId<S>> {
         let (pr, po, gp, gq) = self.sides();
         let mut rng = self.rng();
         let conn = connectors::fixed_probability(
@@ -854,7 +922,11 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
     }
 
     /// Each post neuron receives `number` distinct random pre neurons.
-    pub fn connect_fixed_number_pre(self, number: usize, weights: impl Into<Value>) -> Result<ProjId<S>> {
+    pub fn connect_fixed_number_pre(
+        self,
+        number: usize,
+        weights: impl Into<Value>,
+    ) -> Result<ProjId<S>> {
         let (pr, po, gp, gq) = self.sides();
         let mut rng = self.rng();
         let conn = connectors::fixed_number_pre(
@@ -871,7 +943,11 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
     }
 
     /// Each pre neuron projects to `number` distinct random post neurons.
-    pub fn connect_fixed_number_post(self, number: usize, weights: impl Into<Value>) -> Result<ProjId<S>> {
+    pub fn connect_fixed_number_post(
+        self,
+        number: usize,
+        weights: impl Into<Value>,
+    ) -> Result<ProjId<S>> {
         let (pr, po, gp, gq) = self.sides();
         let mut rng = self.rng();
         let conn = connectors::fixed_number_post(
@@ -954,14 +1030,27 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
     /// Synapses from `(post index, pre index, weight, delay ms)` tuples.
     pub fn connect_from_list(self, synapses: &[(usize, usize, f64, f64)]) -> Result<ProjId<S>> {
         let (pr, po, gp, gq) = self.sides();
-        let conn = connectors::from_list(&Side::new(&pr, gp), &Side::new(&po, gq), synapses, self.builder.objects.dt)?;
+        let conn = connectors::from_list(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            synapses,
+            self.builder.objects.dt,
+        )?;
         self.finish(conn)
     }
 
     /// Synapses from a user function returning a [`LilBuilder`].
-    pub fn connect_with_func(self, f: impl FnOnce(&Side, &Side) -> Result<LilBuilder>) -> Result<ProjId<S>> {
+    pub fn connect_with_func(
+        self,
+        f: impl FnOnce(&Side, &Side) -> Result<LilBuilder>,
+    ) -> Result<ProjId<S>> {
         let (pr, po, gp, gq) = self.sides();
-        let conn = connectors::with_func(&Side::new(&pr, gp), &Side::new(&po, gq), f, self.builder.objects.dt)?;
+        let conn = connectors::with_func(
+            &Side::new(&pr, gp),
+            &Side::new(&po, gq),
+            f,
+            self.builder.objects.dt,
+        )?;
         self.finish(conn)
     }
 }
@@ -1008,11 +1097,20 @@ macro_rules! access_methods {
             }
             /// Sets an attribute of a population or view: one value for all,
             /// one per neuron, or a distribution.
-            pub fn set(&mut self, neurons: impl Into<Neurons>, name: &str, value: impl Into<AttrValue>) -> Result<()> {
+            pub fn set(
+                &mut self,
+                neurons: impl Into<Neurons>,
+                name: &str,
+                value: impl Into<AttrValue>,
+            ) -> Result<()> {
                 self.objects.set(&neurons.into(), name, value.into())
             }
             /// A view of a population by ranks.
-            pub fn view(&self, pop: impl Into<AnyPop>, ranks: impl IntoIterator<Item = usize>) -> Result<PopView> {
+            pub fn view(
+                &self,
+                pop: impl Into<AnyPop>,
+                ranks: impl IntoIterator<Item = usize>,
+            ) -> Result<PopView> {
                 self.objects.view(pop.into(), ranks)
             }
             /// Typed access to a population's arrays.
@@ -1055,20 +1153,45 @@ macro_rules! access_methods {
             }
             /// Sets a projection attribute everywhere (one value, one per
             /// synapse in storage order, or a distribution).
-            pub fn proj_set(&mut self, proj: impl Into<AnyProj>, name: &str, value: impl Into<AttrValue>) -> Result<()> {
+            pub fn proj_set(
+                &mut self,
+                proj: impl Into<AnyProj>,
+                name: &str,
+                value: impl Into<AttrValue>,
+            ) -> Result<()> {
                 self.objects.proj_set(proj.into(), name, value.into())
             }
             /// Value of a projection attribute for the synapse `pre -> post`
             /// (`pre` is ignored for `postsynaptic` and `projection` attributes).
-            pub fn synapse(&self, proj: impl Into<AnyProj>, post: u32, pre: u32, name: &str) -> Result<f64> {
-                self.objects.synapse_value(proj.into(), name, post, Some(pre))
+            pub fn synapse(
+                &self,
+                proj: impl Into<AnyProj>,
+                post: u32,
+                pre: u32,
+                name: &str,
+            ) -> Result<f64> {
+                self.objects
+                    .synapse_value(proj.into(), name, post, Some(pre))
             }
             /// Sets a projection attribute for the synapse `pre -> post`.
-            pub fn set_synapse(&mut self, proj: impl Into<AnyProj>, post: u32, pre: u32, name: &str, value: f64) -> Result<()> {
-                self.objects.set_synapse_value(proj.into(), name, post, Some(pre), value)
+            pub fn set_synapse(
+                &mut self,
+                proj: impl Into<AnyProj>,
+                post: u32,
+                pre: u32,
+                name: &str,
+                value: f64,
+            ) -> Result<()> {
+                self.objects
+                    .set_synapse_value(proj.into(), name, post, Some(pre), value)
             }
             /// Value of a `postsynaptic` (or `projection`) attribute for a post neuron.
-            pub fn dendrite_value(&self, proj: impl Into<AnyProj>, post: u32, name: &str) -> Result<f64> {
+            pub fn dendrite_value(
+                &self,
+                proj: impl Into<AnyProj>,
+                post: u32,
+                name: &str,
+            ) -> Result<f64> {
                 self.objects.synapse_value(proj.into(), name, post, None)
             }
             /// The synapses of one post-synaptic neuron.
@@ -1173,7 +1296,12 @@ impl Network {
         }
     }
 
-    fn linked<'a>(pop: &'a Population, links: &[Link], conn: &'a Connectivity, current: bool) -> [VarRef<'a>; MAX_LINKED] {
+    fn linked<'a>(
+        pop: &'a Population,
+        links: &[Link],
+        conn: &'a Connectivity,
+        current: bool,
+    ) -> [VarRef<'a>; MAX_LINKED] {
         let mut out = [VarRef::Scalar(0.0); MAX_LINKED];
         for (slot, link) in out.iter_mut().zip(links) {
             *slot = match *link {
@@ -1206,7 +1334,11 @@ impl Network {
     fn global_ops(proj: &Projection, pops: &[Population]) -> [f64; MAX_LINKED] {
         let mut out = [0.0; MAX_LINKED];
         for (slot, (op, scope, attr)) in out.iter_mut().zip(proj.state.info().global_ops) {
-            let pop = &pops[if *scope == "post" { proj.post } else { proj.pre }];
+            let pop = &pops[if *scope == "post" {
+                proj.post
+            } else {
+                proj.pre
+            }];
             if let Some(i) = pop.state.info().attribute_index(attr) {
                 *slot = match pop.state.attr(i) {
                     AttrRef::Array(a) => op.reduce(a),
@@ -1221,7 +1353,12 @@ impl Network {
         let t = self.t;
         let dt = self.objects.dt;
         let seed = self.objects.seed;
-        let Objects { pops, projs, monitors, .. } = &mut self.objects;
+        let Objects {
+            pops,
+            projs,
+            monitors,
+            ..
+        } = &mut self.objects;
         // 1. Reset the sums of rate-coded populations.
         for pop in pops.iter_mut() {
             for s in &mut pop.sums {
@@ -1257,7 +1394,11 @@ impl Network {
         // 4. Random draws.
         for (i, pop) in pops.iter_mut().enumerate() {
             if pop.enabled {
-                pop.state.update_rng(&RngCtx { seed, object: i as u64, t });
+                pop.state.update_rng(&RngCtx {
+                    seed,
+                    object: i as u64,
+                    t,
+                });
             }
         }
         for (i, proj) in projs.iter_mut().enumerate() {
@@ -1298,7 +1439,11 @@ impl Network {
         }
         // 8. Synaptic updates.
         for proj in projs.iter_mut() {
-            if !proj.transmission || !proj.update || !pops[proj.post].enabled || !proj.state.has_update() {
+            if !proj.transmission
+                || !proj.update
+                || !pops[proj.post].enabled
+                || !proj.state.has_update()
+            {
                 continue;
             }
             if (t - proj.offset).rem_euclid(proj.period) != 0 {
@@ -1344,15 +1489,23 @@ impl Network {
     }
 
     fn monitor_ref(&mut self, monitor: MonitorId) -> Result<&mut Monitor> {
-        self.objects.monitors.get_mut(monitor.0).ok_or(Error::UnknownObject {
-            kind: "monitor",
-            name: format!("#{}", monitor.0),
-        })
+        self.objects
+            .monitors
+            .get_mut(monitor.0)
+            .ok_or(Error::UnknownObject {
+                kind: "monitor",
+                name: format!("#{}", monitor.0),
+            })
     }
 
     /// Adds a monitor to a built network; it starts at once unless told otherwise.
-    pub fn monitor(&mut self, target: impl Into<MonitorTarget>, variables: &[&str]) -> Result<MonitorId> {
-        self.objects.add_monitor(target.into(), variables, MonitorOptions::default())
+    pub fn monitor(
+        &mut self,
+        target: impl Into<MonitorTarget>,
+        variables: &[&str],
+    ) -> Result<MonitorId> {
+        self.objects
+            .add_monitor(target.into(), variables, MonitorOptions::default())
     }
 
     /// Adds a monitor with options to a built network.
@@ -1391,7 +1544,12 @@ impl Network {
 
     /// Enables learning of a projection, every `period` ms (default `dt`)
     /// from `offset` ms within the period.
-    pub fn enable_learning(&mut self, proj: impl Into<AnyProj>, period: Option<f64>, offset: Option<f64>) -> Result<()> {
+    pub fn enable_learning(
+        &mut self,
+        proj: impl Into<AnyProj>,
+        period: Option<f64>,
+        offset: Option<f64>,
+    ) -> Result<()> {
         let dt = self.objects.dt;
         let t = self.t;
         let p = &mut self.objects.projs[proj.into().0];

@@ -145,8 +145,16 @@ pub(crate) fn write_values<R: Rng + ?Sized>(
                     object: object.to_string(),
                     reason: format!(
                         "`{name}` is a global attribute ({}): it has one value, which must be set with a single number{}",
-                        if locality == Locality::Global { "one value for the whole object" } else { "" },
-                        if idx.is_some() { " on the whole population, not on a view" } else { "" }
+                        if locality == Locality::Global {
+                            "one value for the whole object"
+                        } else {
+                            ""
+                        },
+                        if idx.is_some() {
+                            " on the whole population, not on a view"
+                        } else {
+                            ""
+                        }
                     ),
                 });
             }
@@ -216,11 +224,12 @@ impl Population {
     /// Index of attribute `name`, or an error with a suggestion.
     pub fn attr_index(&self, name: &str) -> Result<usize> {
         let info = self.state.info();
-        info.attribute_index(name).ok_or_else(|| Error::UnknownAttribute {
-            object: format!("population `{}`", self.name),
-            name: name.to_string(),
-            suggestion: closest(name, info.attributes.iter().map(|a| a.name)),
-        })
+        info.attribute_index(name)
+            .ok_or_else(|| Error::UnknownAttribute {
+                object: format!("population `{}`", self.name),
+                name: name.to_string(),
+                suggestion: closest(name, info.attributes.iter().map(|a| a.name)),
+            })
     }
 
     /// Index of target `t` among the population's sums.

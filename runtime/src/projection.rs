@@ -43,11 +43,12 @@ pub(crate) struct Projection {
 impl Projection {
     pub fn attr_index(&self, name: &str) -> Result<usize> {
         let info = self.state.info();
-        info.attribute_index(name).ok_or_else(|| Error::UnknownAttribute {
-            object: format!("projection `{}`", self.name),
-            name: name.to_string(),
-            suggestion: closest(name, info.attributes.iter().map(|a| a.name)),
-        })
+        info.attribute_index(name)
+            .ok_or_else(|| Error::UnknownAttribute {
+                object: format!("projection `{}`", self.name),
+                name: name.to_string(),
+                suggestion: closest(name, info.attributes.iter().map(|a| a.name)),
+            })
     }
 
     /// All values of an attribute in storage order (one for global ones,
@@ -60,11 +61,25 @@ impl Projection {
         })
     }
 
-    pub fn set<R: Rng + ?Sized>(&mut self, name: &str, value: &AttrValue, rng: &mut R) -> Result<()> {
+    pub fn set<R: Rng + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &AttrValue,
+        rng: &mut R,
+    ) -> Result<()> {
         let idx = self.attr_index(name)?;
         let info = self.state.info().attributes[idx];
         let object = format!("projection `{}`", self.name);
-        write_values(&object, name, self.state.attr_mut(idx), info.locality, info.value_type, None, value, rng)
+        write_values(
+            &object,
+            name,
+            self.state.attr_mut(idx),
+            info.locality,
+            info.value_type,
+            None,
+            value,
+            rng,
+        )
     }
 
     /// Index of the value of `name` for synapse (post, pre): the synapse
@@ -78,14 +93,15 @@ impl Projection {
         };
         let pos = match loc {
             Locality::Global => 0,
-            Locality::SemiGlobal => self
-                .conn
-                .dendrite_index(post)
-                .ok_or_else(|| missing(format!("post-synaptic neuron {post} (it has no synapse)")))?,
+            Locality::SemiGlobal => self.conn.dendrite_index(post).ok_or_else(|| {
+                missing(format!("post-synaptic neuron {post} (it has no synapse)"))
+            })?,
             Locality::Local => {
                 let pre = pre.ok_or_else(|| Error::Invalid {
                     object: format!("projection `{}`", self.name),
-                    reason: format!("`{name}` has one value per synapse: give the pre-synaptic rank"),
+                    reason: format!(
+                        "`{name}` has one value per synapse: give the pre-synaptic rank"
+                    ),
                 })?;
                 self.conn
                     .synapse_index(post, pre)

@@ -119,7 +119,10 @@ impl Diagnostic {
         let indent = raw_line.len() - raw_line.trim_start().len();
         let line = raw_line.trim();
         let col = start.saturating_sub(line_start + indent);
-        let width = text[start..end.min(line_end).max(start)].chars().count().max(1);
+        let width = text[start..end.min(line_end).max(start)]
+            .chars()
+            .count()
+            .max(1);
         let col_chars = line[..col.min(line.len())].chars().count();
         let num = line_no.to_string();
         let pad = " ".repeat(num.len());
@@ -145,7 +148,10 @@ impl Diagnostic {
 }
 
 /// The closest candidate to `name` by edit distance, if close enough to be a typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(name, c);
@@ -172,7 +178,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -190,8 +198,12 @@ mod tests {
     fn caret_points_at_the_token_on_its_own_line() {
         let text = "\n    tau = 10.0\n    r = tua * 2\n";
         let start = text.find("tua").unwrap();
-        let d = Diagnostic::new(Block::Equations, Span::new(start, start + 3), "unknown name `tua`")
-            .with_help("did you mean `tau`?");
+        let d = Diagnostic::new(
+            Block::Equations,
+            Span::new(start, start + 3),
+            "unknown name `tua`",
+        )
+        .with_help("did you mean `tau`?");
         let s = d.render("neuron", "N", Some(text));
         assert_eq!(
             s,
@@ -201,7 +213,10 @@ mod tests {
 
     #[test]
     fn suggestions_only_for_close_names() {
-        assert_eq!(did_you_mean("tua", ["tau", "v"]).as_deref(), Some("did you mean `tau`?"));
+        assert_eq!(
+            did_you_mean("tua", ["tau", "v"]).as_deref(),
+            Some("did you mean `tau`?")
+        );
         assert_eq!(did_you_mean("xyz", ["tau", "v"]), None);
     }
 }

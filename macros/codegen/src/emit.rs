@@ -281,9 +281,11 @@ impl Emitter<'_> {
 /// Variables mentioned by statements.
 fn vars_of(stmts: &[Stmt]) -> BTreeSet<Var> {
     let mut set = BTreeSet::new();
-    let mut add = |e: &Expr| e.visit_vars(&mut |v| {
-        set.insert(v.clone());
-    });
+    let mut add = |e: &Expr| {
+        e.visit_vars(&mut |v| {
+            set.insert(v.clone());
+        })
+    };
     for s in stmts {
         match s {
             Stmt::Let(_, e) => add(e),
@@ -484,7 +486,11 @@ fn user_functions(e: &Emitter<'_>) -> TokenStream {
         let name = ident(&f.name);
         let args: Vec<Ident> = f.args.iter().map(|a| ident(a)).collect();
         let body = e.num(&f.body);
-        let doc = format!("`{}({})` of the model's `functions`.", f.name, f.args.join(", "));
+        let doc = format!(
+            "`{}({})` of the model's `functions`.",
+            f.name,
+            f.args.join(", ")
+        );
         quote! {
             #[doc = #doc]
             #[inline(always)]
@@ -569,14 +575,18 @@ fn attr_table(m: &Model, rt: &TokenStream) -> (TokenStream, TokenStream) {
 fn global_pass(e: &Emitter<'_>, stmts: &[Stmt], gate_w: bool) -> TokenStream {
     let m = e.model;
     let w = written(stmts);
-    let loads = m.attributes.iter().filter(|a| a.locality == Locality::Global).map(|a| {
-        let n = ident(&a.name);
-        if w.contains(&a.name) {
-            quote!(let mut #n = self.#n;)
-        } else {
-            quote!(let #n = self.#n;)
-        }
-    });
+    let loads = m
+        .attributes
+        .iter()
+        .filter(|a| a.locality == Locality::Global)
+        .map(|a| {
+            let n = ident(&a.name);
+            if w.contains(&a.name) {
+                quote!(let mut #n = self.#n;)
+            } else {
+                quote!(let #n = self.#n;)
+            }
+        });
     let rands = m
         .randoms
         .iter()
@@ -680,7 +690,10 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         let n = format_ident!("_gop_{}", k);
         quote!(let #n = self.#n;)
     });
-    let doc_state = format!("The per-neuron arrays of a population of [`{}`].", m.type_name);
+    let doc_state = format!(
+        "The per-neuron arrays of a population of [`{}`].",
+        m.type_name
+    );
     quote! {
         #attrs
         #[derive(Clone, Copy, Debug, Default)]
@@ -776,7 +789,10 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     let mut reads: Vec<(Ident, TokenStream)> = Vec::new(); // (slice ident, source expr)
     let mut loads: Vec<TokenStream> = Vec::new();
     for a in &m.attributes {
-        if a.locality == Locality::Local && used.contains(&Var::Attr(a.name.clone())) && !w.contains(&a.name) {
+        if a.locality == Locality::Local
+            && used.contains(&Var::Attr(a.name.clone()))
+            && !w.contains(&a.name)
+        {
             let s = slice_ident(&a.name);
             let n = ident(&a.name);
             reads.push((s.clone(), quote!(&self.#n[..])));
@@ -845,7 +861,11 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let off_use = if uses_all { quote!() } else { quote!(let _ = off;) };
+    let off_use = if uses_all {
+        quote!()
+    } else {
+        quote!(let _ = off;)
+    };
     quote! {
         #sums_param
         #(let #read_slices = #read_sources;)*
@@ -941,14 +961,20 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     });
     let info = model_info(m, rt);
     let (attr_ref, attr_mut) = attr_table(m, rt);
-    let accessors = accessors(m, "one value per synapse (post-synaptic neuron for `postsynaptic` ones) in storage order");
+    let accessors = accessors(
+        m,
+        "one value per synapse (post-synaptic neuron for `postsynaptic` ones) in storage order",
+    );
     let functions = user_functions(&e);
     let rng = update_rng(&e);
     let linked = linked_loads(m);
     let psp = compute_psp(&e);
     let update = synapse_update(&e, low);
     let has_update = !(low.global.is_empty() && low.semiglobal.is_empty() && low.local.is_empty());
-    let doc_state = format!("The per-synapse arrays of a projection of [`{}`].", m.type_name);
+    let doc_state = format!(
+        "The per-synapse arrays of a projection of [`{}`].",
+        m.type_name
+    );
     quote! {
         #attrs
         #[derive(Clone, Copy, Debug, Default)]
@@ -1138,10 +1164,14 @@ fn synapse_loads(m: &Model, used: &BTreeSet<Var>, written: &BTreeSet<String>) ->
 }
 
 fn globals_read(m: &Model) -> TokenStream {
-    let loads = m.attributes.iter().filter(|a| a.locality == Locality::Global).map(|a| {
-        let n = ident(&a.name);
-        quote!(let #n = self.#n;)
-    });
+    let loads = m
+        .attributes
+        .iter()
+        .filter(|a| a.locality == Locality::Global)
+        .map(|a| {
+            let n = ident(&a.name);
+            quote!(let #n = self.#n;)
+        });
     let rands = m
         .randoms
         .iter()
@@ -1166,8 +1196,16 @@ fn compute_psp(e: &Emitter<'_>) -> TokenStream {
     let psp_code = e.num(psp);
     let globals = globals_read(m);
     let (init, acc, fin) = match m.operation.as_str() {
-        "max" => (quote!(f64::NEG_INFINITY), quote!(acc = acc.max(psp);), quote!(acc)),
-        "min" => (quote!(f64::INFINITY), quote!(acc = acc.min(psp);), quote!(acc)),
+        "max" => (
+            quote!(f64::NEG_INFINITY),
+            quote!(acc = acc.max(psp);),
+            quote!(acc),
+        ),
+        "min" => (
+            quote!(f64::INFINITY),
+            quote!(acc = acc.min(psp);),
+            quote!(acc),
+        ),
         "mean" => (
             quote!(0.0),
             quote!(acc += psp;),
@@ -1243,10 +1281,13 @@ fn synapse_update(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         let w = written(&low.local);
         let dend = dendrite_loads(m, &used, &BTreeSet::new());
         let syn = synapse_loads(m, &used, &w);
-        let stores = w.iter().filter(|a| m.attr(a).is_some_and(|x| x.locality == Locality::Local)).map(|a| {
-            let n = ident(a);
-            quote!(self.#n[s] = #n;)
-        });
+        let stores = w
+            .iter()
+            .filter(|a| m.attr(a).is_some_and(|x| x.locality == Locality::Local))
+            .map(|a| {
+                let n = ident(a);
+                quote!(self.#n[s] = #n;)
+            });
         let body = e.stmts(&low.local, true);
         quote! {
             for k in 0..post_ranks.len() {

@@ -68,6 +68,8 @@ impl Parse for Input {
             body.parse::<Token![:]>()?;
             let value = if body.peek(Lit) {
                 FieldValue::Lit(body.parse()?)
+            } else if body.peek(Ident) && body.peek2(Token![!]) {
+                FieldValue::Lit(Lit::Str(parse_concat(&body)?))
             } else {
                 FieldValue::Path(body.parse()?)
             };
@@ -84,6 +86,41 @@ impl Parse for Input {
             fields,
         })
     }
+}
+
+/// `concat!("a", "b", ...)` of literals, as a string literal (so that
+/// `macro_rules!` can build model text).
+fn parse_concat(input: ParseStream) -> syn::Result<syn::LitStr> {
+    let mac: syn::Macro = input.parse()?;
+    if !mac.path.is_ident("concat") {
+        return Err(syn::Error::new_spanned(
+            &mac.path,
+            "expected a string literal or `concat!(...)` of literals",
+        ));
+    }
+    let parts =
+        mac.parse_body_with(syn::punctuated::Punctuated::<Lit, Token![,]>::parse_terminated)?;
+    let mut text = String::new();
+    for p in &parts {
+        match p {
+            Lit::Str(s) => text.push_str(&s.value()),
+            Lit::Float(f) => text.push_str(&f.to_string()),
+            Lit::Int(i) => text.push_str(&i.to_string()),
+            Lit::Bool(b) => text.push_str(&b.value.to_string()),
+            other => {
+                return Err(syn::Error::new_spanned(
+                    other,
+                    "`concat!` of unsupported literal",
+                ));
+            }
+        }
+    }
+    let span = mac
+        .path
+        .segments
+        .first()
+        .map_or_else(Span::call_site, |s| s.ident.span());
+    Ok(syn::LitStr::new(&text, span))
 }
 
 fn block_of(key: &str) -> Option<Block> {
@@ -192,4 +229,3 @@ fn diagnostics(
     }
     out
 }
-

@@ -44,9 +44,7 @@ pub fn lex(
             continue;
         }
         let start = i;
-        if c.is_ascii_digit()
-            || (c == b'.' && i + 1 < range.end && bytes[i + 1].is_ascii_digit())
-        {
+        if c.is_ascii_digit() || (c == b'.' && i + 1 < range.end && bytes[i + 1].is_ascii_digit()) {
             while i < range.end && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
                 i += 1;
             }
@@ -138,7 +136,10 @@ mod tests {
                 Tok::Num(2.0),
             ]
         );
-        assert_eq!(toks(".5 <= 3"), vec![Tok::Num(0.5), Tok::Op("<="), Tok::Num(3.0)]);
+        assert_eq!(
+            toks(".5 <= 3"),
+            vec![Tok::Num(0.5), Tok::Op("<="), Tok::Num(3.0)]
+        );
     }
 
     #[test]

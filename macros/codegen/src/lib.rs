@@ -7,16 +7,16 @@
 
 pub mod ast;
 pub mod diagnostic;
-pub mod lexer;
-pub mod lines;
-pub mod parser;
-pub mod span;
-pub mod ir;
-pub mod model;
-pub mod symbolic;
-pub mod lower;
 pub mod emit;
 pub mod input;
+pub mod ir;
+pub mod lexer;
+pub mod lines;
+pub mod lower;
+pub mod model;
+pub mod parser;
+pub mod span;
+pub mod symbolic;
 
 use diagnostic::Diagnostic;
 use model::{Kind, ModelDef};
@@ -24,7 +24,11 @@ use proc_macro2::TokenStream;
 
 /// Analyses, lowers and emits a model: the whole path from the text of the
 /// macro to the Rust code. Returns every error of the model.
-pub fn generate(def: &ModelDef, kind: Kind, opts: &emit::Options) -> Result<TokenStream, Vec<Diagnostic>> {
+pub fn generate(
+    def: &ModelDef,
+    kind: Kind,
+    opts: &emit::Options,
+) -> Result<TokenStream, Vec<Diagnostic>> {
     let model = model::analyse(def, kind)?;
     let lowered = lower::lower(&model)?;
     Ok(emit::emit(&model, &lowered, opts))

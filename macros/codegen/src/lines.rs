@@ -188,9 +188,8 @@ pub fn split(text: &str, rule: FlagRule, continuation: bool) -> Vec<Line> {
                 ),
                 _ => (r.clone(), Vec::new()),
             };
-            let continues = continuation
-                && !lines.is_empty()
-                && !has_assignment(&text[expr.clone()]);
+            let continues =
+                continuation && !lines.is_empty() && !has_assignment(&text[expr.clone()]);
             if continues {
                 let last = lines.last_mut().expect("checked non-empty");
                 if !expr.is_empty() {
@@ -217,7 +216,10 @@ mod tests {
             .iter()
             .map(|l| {
                 (
-                    l.segments.iter().map(|r| text[r.clone()].to_string()).collect(),
+                    l.segments
+                        .iter()
+                        .map(|r| text[r.clone()].to_string())
+                        .collect(),
                     l.flags
                         .iter()
                         .map(|f| match &f.value {
@@ -237,7 +239,10 @@ mod tests {
         assert_eq!(
             texts(text, &l),
             vec![
-                (vec!["tau * dv/dt = -v".into()], vec!["init=1.0".into(), "exponential".into()]),
+                (
+                    vec!["tau * dv/dt = -v".into()],
+                    vec!["init=1.0".into(), "exponential".into()]
+                ),
                 (vec!["r = v".into()], vec![]),
                 (vec!["s = 2".into()], vec![]),
             ]
@@ -264,7 +269,10 @@ mod tests {
         assert_eq!(
             texts(text, &l),
             vec![
-                (vec!["cm * dv/dt = a".into(), "+ b".into()], vec!["exponential".into()]),
+                (
+                    vec!["cm * dv/dt = a".into(), "+ b".into()],
+                    vec!["exponential".into()]
+                ),
                 (vec!["r = v".into()], vec![]),
             ]
         );

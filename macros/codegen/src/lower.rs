@@ -115,7 +115,11 @@ fn single(o: &Ode<'_>, out: &mut Vec<Stmt>, switches: &mut Vec<Stmt>) -> Result<
             let f = derivative(o)?;
             let k = format!("_k_{x}");
             out.push(Stmt::Let(k.clone(), symbolic::mul(dt(), f.clone())));
-            let half = Expr::bin(BinOp::Add, xe.clone(), Expr::bin(BinOp::Mul, num(0.5), temp(&k)));
+            let half = Expr::bin(
+                BinOp::Add,
+                xe.clone(),
+                Expr::bin(BinOp::Mul, num(0.5), temp(&k)),
+            );
             out.push(Stmt::Let(inc.clone(), symbolic::substitute(&f, &xv, &half)));
             switches.push(Stmt::Set(
                 x.into(),
@@ -129,9 +133,13 @@ fn single(o: &Ode<'_>, out: &mut Vec<Stmt>, switches: &mut Vec<Stmt>) -> Result<
         }
         Method::Exponential | Method::SemiImplicit => {
             let d = deriv(x);
-            let name = if o.method == Method::Exponential { "exponential" } else { "semiimplicit" };
-            let (tau, s) =
-                symbolic::standardize(o.residual, &d, &xv).map_err(|_| not_linear_error(o.eq, name))?;
+            let name = if o.method == Method::Exponential {
+                "exponential"
+            } else {
+                "semiimplicit"
+            };
+            let (tau, s) = symbolic::standardize(o.residual, &d, &xv)
+                .map_err(|_| not_linear_error(o.eq, name))?;
             let h = symbolic::div(dt(), tau);
             let factor = if o.method == Method::Exponential {
                 // 1 - exp(-dt/tau)
@@ -177,7 +185,11 @@ fn rk4_stages(fs: &[(String, Expr)], out: &mut Vec<Stmt>, _coupled: bool) {
                         Expr::attr(x),
                         Expr::bin(
                             BinOp::Mul,
-                            if factor == 1.0 { dt() } else { Expr::bin(BinOp::Mul, num(factor), dt()) },
+                            if factor == 1.0 {
+                                dt()
+                            } else {
+                                Expr::bin(BinOp::Mul, num(factor), dt())
+                            },
                             temp(&format!("_{stage}_{x}")),
                         ),
                     ),
@@ -191,7 +203,10 @@ fn rk4_stages(fs: &[(String, Expr)], out: &mut Vec<Stmt>, _coupled: bool) {
     for (stage, prev, factor) in [("k2", "k1", 0.5), ("k3", "k2", 0.5), ("k4", "k3", 1.0)] {
         let s = subs(prev, factor);
         for (x, f) in fs {
-            out.push(Stmt::Let(format!("_{stage}_{x}"), symbolic::substitute_all(f, &s)));
+            out.push(Stmt::Let(
+                format!("_{stage}_{x}"),
+                symbolic::substitute_all(f, &s),
+            ));
         }
     }
 }
@@ -248,7 +263,10 @@ fn coupled(odes: &[Ode<'_>], out: &mut Vec<Stmt>) -> Result<Vec<Stmt>, Diagnosti
                 })
                 .collect();
             for (x, f) in &fs {
-                out.push(Stmt::Let(format!("_{x}"), symbolic::substitute_all(f, &subs)));
+                out.push(Stmt::Let(
+                    format!("_{x}"),
+                    symbolic::substitute_all(f, &subs),
+                ));
                 switches.push(Stmt::Set(
                     x.clone(),
                     Expr::bin(
@@ -318,7 +336,9 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
     let coupled_eqs: Vec<&Equation> = model
         .equations
         .iter()
-        .filter(|e| matches!(&e.kind, EqKind::Ode { method, .. } if coupled_methods.contains(method)))
+        .filter(
+            |e| matches!(&e.kind, EqKind::Ode { method, .. } if coupled_methods.contains(method)),
+        )
         .collect();
     let is_coupled = coupled_eqs.len() > 1;
     if is_coupled {
@@ -351,7 +371,15 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
             .equations
             .iter()
             .filter(|e| e.locality == locality)
-            .filter(|e| !matches!(e.kind, EqKind::Ode { method: Method::EventDriven, .. }))
+            .filter(|e| {
+                !matches!(
+                    e.kind,
+                    EqKind::Ode {
+                        method: Method::EventDriven,
+                        ..
+                    }
+                )
+            })
             .collect();
         let mut out = Vec::new();
         let mut coupled_done = false;
@@ -387,7 +415,10 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
                 .collect();
             let mut switches: Vec<(usize, Stmt)> = Vec::new();
             // Coupled increments are computed once, where the first coupled ODE stands.
-            if is_coupled && !coupled_done && run.iter().any(|o| coupled_methods.contains(&o.method)) {
+            if is_coupled
+                && !coupled_done
+                && run.iter().any(|o| coupled_methods.contains(&o.method))
+            {
                 let all: Vec<Ode<'_>> = coupled_eqs
                     .iter()
                     .map(|eq| match &eq.kind {

@@ -410,7 +410,10 @@ impl<'d> Analyser<'d> {
             self.err(Diagnostic::new(
                 block,
                 span,
-                format!("`{}` is declared twice; attributes must be declared only once", attr.name),
+                format!(
+                    "`{}` is declared twice; attributes must be declared only once",
+                    attr.name
+                ),
             ));
             return;
         }
@@ -475,22 +478,29 @@ impl<'d> Analyser<'d> {
     }
 
     /// Value of an `init=` flag, or of a parameter.
-    fn literal_value(&mut self, block: Block, range: std::ops::Range<usize>, what: &str) -> Option<f64> {
+    fn literal_value(
+        &mut self,
+        block: Block,
+        range: std::ops::Range<usize>,
+        what: &str,
+    ) -> Option<f64> {
         let text = self.text(block);
         let line = Line {
             segments: vec![range.clone()],
             flags: vec![],
         };
         let span = Span::new(range.start, range.end.max(range.start + 1));
-        let parsed = parser::tokens(text, &line, block)
-            .and_then(|t| parser::parse_expr(&t, block));
+        let parsed = parser::tokens(text, &line, block).and_then(|t| parser::parse_expr(&t, block));
         match parsed.ok().as_ref().and_then(const_eval) {
             Some(v) => Some(v),
             None => {
                 self.err(Diagnostic::new(
                     block,
                     span,
-                    format!("the {what} must be a number or True/False, not `{}`", &text[range]),
+                    format!(
+                        "the {what} must be a number or True/False, not `{}`",
+                        &text[range]
+                    ),
                 ));
                 None
             }
@@ -504,7 +514,14 @@ impl<'d> Analyser<'d> {
             self.check_flags(
                 block,
                 &line.flags,
-                &["population", "projection", "postsynaptic", "int", "bool", "float"],
+                &[
+                    "population",
+                    "projection",
+                    "postsynaptic",
+                    "int",
+                    "bool",
+                    "float",
+                ],
             );
             let seg = line.segments[0].clone();
             let s = &text[seg.clone()];
@@ -538,7 +555,11 @@ impl<'d> Analyser<'d> {
                     if matches!(raw, "True" | "true" | "False" | "false") {
                         ty = Ty::Bool;
                     }
-                    let what = if ty == Ty::Int { "value of an int parameter" } else { "value of a parameter" };
+                    let what = if ty == Ty::Int {
+                        "value of an int parameter"
+                    } else {
+                        "value of a parameter"
+                    };
                     let v = self.literal_value(block, r.clone(), what);
                     if ty == Ty::Int
                         && let Some(x) = v
@@ -553,9 +574,9 @@ impl<'d> Analyser<'d> {
                     v.unwrap_or(0.0)
                 }
                 None => match line.flags.iter().find(|f| f.key == "init") {
-                    Some(lines::Flag { value: Some(r), .. }) => {
-                        self.literal_value(block, r.clone(), "init value").unwrap_or(0.0)
-                    }
+                    Some(lines::Flag { value: Some(r), .. }) => self
+                        .literal_value(block, r.clone(), "init value")
+                        .unwrap_or(0.0),
                     _ => 0.0,
                 },
             };
@@ -580,7 +601,9 @@ impl<'d> Analyser<'d> {
         let mut out = Vec::new();
         for line in lines::split(text, FlagRule::Equations, true) {
             let span = line.span();
-            match parser::tokens(text, &line, block).and_then(|t| parser::parse_statement(&t, block)) {
+            match parser::tokens(text, &line, block)
+                .and_then(|t| parser::parse_statement(&t, block))
+            {
                 Ok(s) => out.push((s, line.flags, span)),
                 Err(e) => self.err(e),
             }
@@ -613,7 +636,12 @@ impl<'d> Analyser<'d> {
     fn declare_variables(&mut self, stmts: &[(Statement, Vec<lines::Flag>, Span)], block: Block) {
         for (s, flags, span) in stmts {
             let (name, nspan) = match s {
-                Statement::Assign { target, target_span, scope, .. } => {
+                Statement::Assign {
+                    target,
+                    target_span,
+                    scope,
+                    ..
+                } => {
                     if *scope != Scope::Own {
                         self.err(Diagnostic::new(
                             block,
@@ -627,9 +655,23 @@ impl<'d> Analyser<'d> {
                 Statement::Ode { var, var_span, .. } => (var.clone(), *var_span),
             };
             let mut allowed = vec![
-                "init", "min", "max", "population", "postsynaptic", "projection", "explicit",
-                "implicit", "semiimplicit", "exponential", "midpoint", "rk4", "runge-kutta4",
-                "int", "bool", "float", "unless_refractory",
+                "init",
+                "min",
+                "max",
+                "population",
+                "postsynaptic",
+                "projection",
+                "explicit",
+                "implicit",
+                "semiimplicit",
+                "exponential",
+                "midpoint",
+                "rk4",
+                "runge-kutta4",
+                "int",
+                "bool",
+                "float",
+                "unless_refractory",
             ];
             if self.kind == Kind::Synapse {
                 allowed.extend(["event-driven", "exact"]);
@@ -637,22 +679,32 @@ impl<'d> Analyser<'d> {
             self.check_flags(block, flags, &allowed);
             let ty = Self::type_from_flags(flags);
             let init = match flags.iter().find(|f| f.key == "init") {
-                Some(lines::Flag { value: Some(r), .. }) => {
-                    self.literal_value(block, r.clone(), "init value").unwrap_or(0.0)
-                }
+                Some(lines::Flag { value: Some(r), .. }) => self
+                    .literal_value(block, r.clone(), "init value")
+                    .unwrap_or(0.0),
                 Some(f) => {
-                    self.err(Diagnostic::new(block, f.key_span, "`init` needs a value: `init = 0.0`"));
+                    self.err(Diagnostic::new(
+                        block,
+                        f.key_span,
+                        "`init` needs a value: `init = 0.0`",
+                    ));
                     0.0
                 }
                 None => 0.0,
             };
             let locality = self.locality_from_flags(block, flags);
-            if self.decl_spans.get(&name).is_some_and(|(b, _)| *b == Block::Parameters) {
+            if self
+                .decl_spans
+                .get(&name)
+                .is_some_and(|(b, _)| *b == Block::Parameters)
+            {
                 self.err(
                     Diagnostic::new(
                         block,
                         nspan,
-                        format!("`{name}` is a parameter; parameters cannot be assigned in equations"),
+                        format!(
+                            "`{name}` is a parameter; parameters cannot be assigned in equations"
+                        ),
                     )
                     .with_help("declare it as a variable only, in `equations`"),
                 );
@@ -680,7 +732,11 @@ impl<'d> Analyser<'d> {
             let parsed = parser::tokens(text, &line, block).and_then(|t| {
                 let eq = t.iter().position(|x| x.tok == crate::lexer::Tok::Op("="));
                 let Some(eq) = eq else {
-                    return Err(Diagnostic::new(block, line.span(), "expected `name(args) = expression`"));
+                    return Err(Diagnostic::new(
+                        block,
+                        line.span(),
+                        "expected `name(args) = expression`",
+                    ));
                 };
                 let head = parser::parse_expr(&t[..eq], block)?;
                 let body = parser::parse_expr(&t[eq + 1..], block)?;
@@ -694,14 +750,22 @@ impl<'d> Analyser<'d> {
                 }
             };
             let ast::Expr::Call(Scope::Own, name, args, span) = head else {
-                self.err(Diagnostic::new(block, head.span(), "expected `name(args) = expression`"));
+                self.err(Diagnostic::new(
+                    block,
+                    head.span(),
+                    "expected `name(args) = expression`",
+                ));
                 continue;
             };
             let mut arg_names = Vec::new();
             for a in &args {
                 match a {
                     ast::Expr::Name(Scope::Own, n, _) => arg_names.push(n.clone()),
-                    other => self.err(Diagnostic::new(block, other.span(), "function arguments must be plain names")),
+                    other => self.err(Diagnostic::new(
+                        block,
+                        other.span(),
+                        "function arguments must be plain names",
+                    )),
                 }
             }
             if MATH_FUNCTIONS.iter().any(|(m, _)| *m == name)
@@ -753,8 +817,12 @@ impl<'d> Analyser<'d> {
             A::Num(v, _) => Expr::Num(*v),
             A::Bool(b, _) => Expr::Bool(*b),
             A::Deriv(v, _) => Expr::Var(Var::Temp(format!("d{v}"))),
-            A::Unary(ast::UnOp::Neg, a, _) => Expr::Neg(Box::new(self.resolve_with(a, block, ctx, args))),
-            A::Unary(ast::UnOp::Not, a, _) => Expr::Not(Box::new(self.resolve_with(a, block, ctx, args))),
+            A::Unary(ast::UnOp::Neg, a, _) => {
+                Expr::Neg(Box::new(self.resolve_with(a, block, ctx, args)))
+            }
+            A::Unary(ast::UnOp::Not, a, _) => {
+                Expr::Not(Box::new(self.resolve_with(a, block, ctx, args)))
+            }
             A::Binary(op, a, b, _) => Expr::bin(
                 *op,
                 self.resolve_with(a, block, ctx, args),
@@ -766,11 +834,21 @@ impl<'d> Analyser<'d> {
                 Box::new(self.resolve_with(b, block, ctx, args)),
             ),
             A::Name(scope, name, span) => self.resolve_name(*scope, name, *span, block, ctx, args),
-            A::Call(scope, name, cargs, span) => self.resolve_call(*scope, name, cargs, *span, block, ctx, args),
+            A::Call(scope, name, cargs, span) => {
+                self.resolve_call(*scope, name, cargs, *span, block, ctx, args)
+            }
         }
     }
 
-    fn resolve_name(&mut self, scope: Scope, name: &str, span: Span, block: Block, ctx: Ctx, args: &[String]) -> Expr {
+    fn resolve_name(
+        &mut self,
+        scope: Scope,
+        name: &str,
+        span: Span,
+        block: Block,
+        ctx: Ctx,
+        args: &[String],
+    ) -> Expr {
         if ctx == Ctx::Function {
             if scope == Scope::Own && args.iter().any(|a| a == name) {
                 return Expr::Var(Var::Temp(name.to_string()));
@@ -793,7 +871,11 @@ impl<'d> Analyser<'d> {
                     return Expr::Num(0.0);
                 }
                 if name == "t_spike" || name == "last_spike" {
-                    return Expr::Var(if scope == Scope::Pre { Var::TPre } else { Var::TPost });
+                    return Expr::Var(if scope == Scope::Pre {
+                        Var::TPre
+                    } else {
+                        Var::TPost
+                    });
                 }
                 if scope == Scope::Pre {
                     push_unique(&mut self.pre_attrs, name);
@@ -817,7 +899,9 @@ impl<'d> Analyser<'d> {
                     "dt" => return Expr::Var(Var::Dt),
                     "t_pre" if self.kind == Kind::Synapse => return Expr::Var(Var::TPre),
                     "t_post" if self.kind == Kind::Synapse => return Expr::Var(Var::TPost),
-                    "t_last" if self.kind == Kind::Neuron && self.spiking => return Expr::Var(Var::TLast),
+                    "t_last" if self.kind == Kind::Neuron && self.spiking => {
+                        return Expr::Var(Var::TLast);
+                    }
                     "w" if self.kind == Kind::Synapse => return Expr::Var(Var::Attr("w".into())),
                     _ => {}
                 }
@@ -843,7 +927,11 @@ impl<'d> Analyser<'d> {
                 this.err(Diagnostic::new(
                     block,
                     span,
-                    format!("`{name}` takes {n} argument{}, {} given", if n == 1 { "" } else { "s" }, cargs.len()),
+                    format!(
+                        "`{name}` takes {n} argument{}, {} given",
+                        if n == 1 { "" } else { "s" },
+                        cargs.len()
+                    ),
                 ));
                 return false;
             }
@@ -855,7 +943,11 @@ impl<'d> Analyser<'d> {
                 [] => None,
                 [ast::Expr::Name(Scope::Own, t, _)] => Some(t.clone()),
                 _ => {
-                    self.err(Diagnostic::new(block, span, "`sum` takes the name of a target: `sum(exc)`"));
+                    self.err(Diagnostic::new(
+                        block,
+                        span,
+                        "`sum` takes the name of a target: `sum(exc)`",
+                    ));
                     return Expr::Num(0.0);
                 }
             };
@@ -891,24 +983,39 @@ impl<'d> Analyser<'d> {
             };
         }
         if scope != Scope::Own {
-            self.err(Diagnostic::new(block, span, format!("`{name}` is not a function of `pre`/`post`")));
+            self.err(Diagnostic::new(
+                block,
+                span,
+                format!("`{name}` is not a function of `pre`/`post`"),
+            ));
             return Expr::Num(0.0);
         }
         // Global operations.
-        if GLOBAL_OPS.contains(&name) && ctx != Ctx::Function && !self.functions.iter().any(|f| f.name == name) {
+        if GLOBAL_OPS.contains(&name)
+            && ctx != Ctx::Function
+            && !self.functions.iter().any(|f| f.name == name)
+        {
             if !arity(self, 1) {
                 return Expr::Num(0.0);
             }
             let (gscope, attr) = match &cargs[0] {
                 ast::Expr::Name(s, a, _) => (*s, a.clone()),
                 other => {
-                    self.err(Diagnostic::new(block, other.span(), format!("`{name}` takes the name of an attribute")));
+                    self.err(Diagnostic::new(
+                        block,
+                        other.span(),
+                        format!("`{name}` takes the name of an attribute"),
+                    ));
                     return Expr::Num(0.0);
                 }
             };
             match (self.kind, gscope) {
                 (Kind::Neuron, Scope::Own) => {
-                    if !self.attributes.iter().any(|a| a.name == attr && a.locality == Locality::Local) {
+                    if !self
+                        .attributes
+                        .iter()
+                        .any(|a| a.name == attr && a.locality == Locality::Local)
+                    {
                         self.err(Diagnostic::new(
                             block,
                             cargs[0].span(),
@@ -927,7 +1034,11 @@ impl<'d> Analyser<'d> {
                     return Expr::Num(0.0);
                 }
                 (Kind::Neuron, _) => {
-                    self.err(Diagnostic::new(block, span, "`pre.` and `post.` can only be used in synapses"));
+                    self.err(Diagnostic::new(
+                        block,
+                        span,
+                        "`pre.` and `post.` can only be used in synapses",
+                    ));
                     return Expr::Num(0.0);
                 }
             }
@@ -951,7 +1062,9 @@ impl<'d> Analyser<'d> {
                 let msg = if cargs.len() < *n {
                     format!("the distribution {name} requires {n} parameters")
                 } else {
-                    format!("too many parameters provided to the distribution {name} (it takes {n})")
+                    format!(
+                        "too many parameters provided to the distribution {name} (it takes {n})"
+                    )
                 };
                 self.err(Diagnostic::new(block, span, msg));
                 return Expr::Num(0.0);
@@ -959,7 +1072,11 @@ impl<'d> Analyser<'d> {
             let locality = match ctx {
                 Ctx::Equation(l) => l,
                 Ctx::Function => {
-                    self.err(Diagnostic::new(block, span, "random distributions cannot be used inside functions"));
+                    self.err(Diagnostic::new(
+                        block,
+                        span,
+                        "random distributions cannot be used inside functions",
+                    ));
                     return Expr::Num(0.0);
                 }
                 _ => Locality::Local,
@@ -968,7 +1085,9 @@ impl<'d> Analyser<'d> {
             for a in cargs {
                 let ok = match a {
                     ast::Expr::Num(..) => true,
-                    ast::Expr::Unary(ast::UnOp::Neg, inner, _) => matches!(**inner, ast::Expr::Num(..)),
+                    ast::Expr::Unary(ast::UnOp::Neg, inner, _) => {
+                        matches!(**inner, ast::Expr::Num(..))
+                    }
                     ast::Expr::Name(Scope::Own, p, _) => self
                         .attributes
                         .iter()
@@ -991,7 +1110,10 @@ impl<'d> Analyser<'d> {
             });
             return Expr::Var(Var::Rand(self.randoms.len() - 1));
         }
-        let resolved: Vec<Expr> = cargs.iter().map(|a| self.resolve_with(a, block, ctx, args)).collect();
+        let resolved: Vec<Expr> = cargs
+            .iter()
+            .map(|a| self.resolve_with(a, block, ctx, args))
+            .collect();
         let helper = match name {
             "pos" | "positive" => Some((Func::Pos, 1)),
             "neg" | "negative" => Some((Func::Neg, 1)),
@@ -1024,7 +1146,9 @@ impl<'d> Analyser<'d> {
         let candidates: Vec<&str> = MATH_FUNCTIONS
             .iter()
             .map(|(m, _)| *m)
-            .chain(["pos", "neg", "clip", "modulo", "power", "ite", "sum", "mean", "min", "max"])
+            .chain([
+                "pos", "neg", "clip", "modulo", "power", "ite", "sum", "mean", "min", "max",
+            ])
             .chain(DISTRIBUTIONS.iter().map(|(d, _)| *d))
             .chain(self.functions.iter().map(|f| f.name.as_str()))
             .collect();
@@ -1036,10 +1160,20 @@ impl<'d> Analyser<'d> {
         Expr::Num(0.0)
     }
 
-    fn bound(&mut self, block: Block, flags: &[lines::Flag], key: &str, locality: Locality) -> Option<Expr> {
+    fn bound(
+        &mut self,
+        block: Block,
+        flags: &[lines::Flag],
+        key: &str,
+        locality: Locality,
+    ) -> Option<Expr> {
         let f = flags.iter().find(|f| f.key == key)?;
         let Some(r) = f.value.clone() else {
-            self.err(Diagnostic::new(block, f.key_span, format!("`{key}` needs a value: `{key} = 0.0`")));
+            self.err(Diagnostic::new(
+                block,
+                f.key_span,
+                format!("`{key}` needs a value: `{key} = 0.0`"),
+            ));
             return None;
         };
         let text = self.text(block);
@@ -1061,7 +1195,11 @@ impl<'d> Analyser<'d> {
         for f in flags {
             if let Some(x) = Method::from_flag(&f.key) {
                 if m.is_some() {
-                    self.err(Diagnostic::new(block, f.key_span, "an ODE can have only one numerical method"));
+                    self.err(Diagnostic::new(
+                        block,
+                        f.key_span,
+                        "an ODE can have only one numerical method",
+                    ));
                 }
                 m = Some(x);
             }
@@ -1074,10 +1212,18 @@ impl<'d> Analyser<'d> {
         let mut out = Vec::new();
         for (s, flags, span) in stmts {
             let (target, tspan) = match &s {
-                Statement::Assign { target, target_span, .. } => (target.clone(), *target_span),
+                Statement::Assign {
+                    target,
+                    target_span,
+                    ..
+                } => (target.clone(), *target_span),
                 Statement::Ode { var, var_span, .. } => (var.clone(), *var_span),
             };
-            let Some(attr) = self.attributes.iter().find(|a| a.name == target && !a.is_param) else {
+            let Some(attr) = self
+                .attributes
+                .iter()
+                .find(|a| a.name == target && !a.is_param)
+            else {
                 continue;
             };
             let locality = attr.locality;
@@ -1087,11 +1233,17 @@ impl<'d> Analyser<'d> {
             let kind = match s {
                 Statement::Assign { op, value, .. } => {
                     if flags.iter().any(|f| Method::from_flag(&f.key).is_some()) {
-                        let f = flags.iter().find(|f| Method::from_flag(&f.key).is_some()).expect("found");
+                        let f = flags
+                            .iter()
+                            .find(|f| Method::from_flag(&f.key).is_some())
+                            .expect("found");
                         self.err(Diagnostic::new(
                             block,
                             f.key_span,
-                            format!("`{}` is a numerical method, but this equation is not an ODE", f.key),
+                            format!(
+                                "`{}` is a numerical method, but this equation is not an ODE",
+                                f.key
+                            ),
                         ));
                     }
                     EqKind::Assign(op, self.resolve(&value, block, Ctx::Equation(locality)))
@@ -1128,27 +1280,50 @@ impl<'d> Analyser<'d> {
     fn implicit_residuals(&mut self, eqs: &mut [Equation]) {
         let implicit: Vec<String> = eqs
             .iter()
-            .filter(|e| matches!(e.kind, EqKind::Ode { method: Method::Implicit, .. }))
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    EqKind::Ode {
+                        method: Method::Implicit,
+                        ..
+                    }
+                )
+            })
             .map(|e| e.target.clone())
             .collect();
         let coupled = implicit.len() > 1;
         self.future_names = implicit.clone();
         for eq in eqs.iter_mut() {
-            let EqKind::Ode { method: Method::Implicit, text, future, .. } = &mut eq.kind else {
+            let EqKind::Ode {
+                method: Method::Implicit,
+                text,
+                future,
+                ..
+            } = &mut eq.kind
+            else {
                 continue;
             };
             let mut s = text.clone();
-            let names: &[String] = if coupled { &implicit } else { std::slice::from_ref(&eq.target) };
+            let names: &[String] = if coupled {
+                &implicit
+            } else {
+                std::slice::from_ref(&eq.target)
+            };
             for n in names {
                 s = future_substitution(&s, n);
             }
             let x = &eq.target;
             let s = s.replace("_t_gradient_", &format!("(_{x}-{x})"));
-            let line = Line { segments: vec![0..s.len()], flags: vec![] };
+            let line = Line {
+                segments: vec![0..s.len()],
+                flags: vec![],
+            };
             let saved = std::mem::take(&mut self.errors);
             let parsed = parser::tokens(&s, &line, Block::Equations)
                 .and_then(|t| parser::parse_expr(&t, Block::Equations));
-            let resolved = parsed.ok().map(|e| self.resolve(&e, Block::Equations, Ctx::Equation(eq.locality)));
+            let resolved = parsed
+                .ok()
+                .map(|e| self.resolve(&e, Block::Equations, Ctx::Equation(eq.locality)));
             let failed = !self.errors.is_empty();
             self.errors = saved;
             match resolved {
@@ -1175,7 +1350,14 @@ impl<'d> Analyser<'d> {
                         if let Some(at) = this.attributes.iter().find(|x| x.name == *a)
                             && at.locality > eq.locality
                         {
-                            bad.get_or_insert(format!("the {} attribute `{a}`", if at.locality == Locality::Local { "local" } else { "postsynaptic" }));
+                            bad.get_or_insert(format!(
+                                "the {} attribute `{a}`",
+                                if at.locality == Locality::Local {
+                                    "local"
+                                } else {
+                                    "postsynaptic"
+                                }
+                            ));
                         }
                     }
                     Var::Pre(p) => {
@@ -1192,7 +1374,11 @@ impl<'d> Analyser<'d> {
                 EqKind::Ode { residual, .. } => check(residual, self),
             }
             if let Some(b) = bad {
-                let what = if eq.locality == Locality::Global { "projection (global)" } else { "postsynaptic" };
+                let what = if eq.locality == Locality::Global {
+                    "projection (global)"
+                } else {
+                    "postsynaptic"
+                };
                 self.err(Diagnostic::new(
                     Block::Equations,
                     eq.span,
@@ -1224,8 +1410,12 @@ fn default_description(kind: Kind, spiking: bool) -> &'static str {
 /// Analyses a model definition. Returns every error found.
 pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
     let spiking = match kind {
-        Kind::Neuron => def.block(Block::Spike).is_some_and(|s| !s.trim().is_empty()),
-        Kind::Synapse => def.block(Block::PreSpike).is_some_and(|s| !s.trim().is_empty()),
+        Kind::Neuron => def
+            .block(Block::Spike)
+            .is_some_and(|s| !s.trim().is_empty()),
+        Kind::Synapse => def
+            .block(Block::PreSpike)
+            .is_some_and(|s| !s.trim().is_empty()),
     };
     let mut a = Analyser {
         def,
@@ -1289,7 +1479,9 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         });
     }
     if kind == Kind::Neuron && !spiking && !a.attributes.iter().any(|x| x.name == "r") {
-        a.err(Diagnostic::model("rate-coded neurons must define the variable `r`"));
+        a.err(Diagnostic::model(
+            "rate-coded neurons must define the variable `r`",
+        ));
     }
     if kind == Kind::Neuron && spiking && a.attributes.iter().any(|x| x.name == "r") {
         let span = a.decl_spans.get("r").copied();
@@ -1318,7 +1510,9 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
                     format!("the operation must be `sum`, `max`, `min` or `mean`, not `{op}`"),
                 ));
             } else if spiking && op != "sum" {
-                a.err(Diagnostic::model("spiking synapses can only perform a sum of presynaptic potentials"));
+                a.err(Diagnostic::model(
+                    "spiking synapses can only perform a sum of presynaptic potentials",
+                ));
             }
             operation = op.to_string();
         }
@@ -1328,7 +1522,9 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
                 segments: lines.iter().flat_map(|l| l.segments.clone()).collect(),
                 flags: vec![],
             };
-            match parser::tokens(text, &joined, Block::Psp).and_then(|t| parser::parse_expr(&t, Block::Psp)) {
+            match parser::tokens(text, &joined, Block::Psp)
+                .and_then(|t| parser::parse_expr(&t, Block::Psp))
+            {
                 Ok(e) => psp = Some(a.resolve(&e, Block::Psp, Ctx::Psp)),
                 Err(e) => a.err(e),
             }
@@ -1355,7 +1551,10 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         kind,
         spiking,
         type_name: def.type_name.clone(),
-        name: def.name.clone().unwrap_or_else(|| default_name(kind, spiking).to_string()),
+        name: def
+            .name
+            .clone()
+            .unwrap_or_else(|| default_name(kind, spiking).to_string()),
         description: def
             .description
             .clone()

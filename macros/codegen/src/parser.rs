@@ -257,14 +257,17 @@ impl<'a> Parser<'a> {
                     let dt = self.bump().span;
                     return Ok(Expr::Deriv(var.to_string(), span.join(dt)));
                 }
-                let (scope, name, span) = if (name == "pre" || name == "post") && self.is_op(".")
-                {
+                let (scope, name, span) = if (name == "pre" || name == "post") && self.is_op(".") {
                     self.bump();
                     let Some(Tok::Ident(attr)) = self.peek() else {
                         return Err(self.unexpected("an attribute name after `.`"));
                     };
                     let attr_span = self.bump().span;
-                    let scope = if name == "pre" { Scope::Pre } else { Scope::Post };
+                    let scope = if name == "pre" {
+                        Scope::Pre
+                    } else {
+                        Scope::Post
+                    };
                     (scope, attr.clone(), span.join(attr_span))
                 } else {
                     (Scope::Own, name.clone(), span)
@@ -396,8 +399,7 @@ pub fn parse_statement(toks: &[Token], block: Block) -> Result<Statement, Diagno
                 span: s1,
             },
             Token {
-                tok: Tok::Op("."),
-                ..
+                tok: Tok::Op("."), ..
             },
             Token {
                 tok: Tok::Ident(name),
@@ -416,14 +418,16 @@ pub fn parse_statement(toks: &[Token], block: Block) -> Result<Statement, Diagno
         _ => {}
     }
     // ODE: find `dX` `/` `dt` in the left side.
-    let deriv = lhs.windows(3).find_map(|w| match (&w[0].tok, &w[1].tok, &w[2].tok) {
-        (Tok::Ident(d), Tok::Op("/"), Tok::Ident(dt))
-            if dt == "dt" && d.len() > 1 && d.starts_with('d') =>
-        {
-            Some((d[1..].to_string(), w[0].span.join(w[2].span)))
-        }
-        _ => None,
-    });
+    let deriv = lhs
+        .windows(3)
+        .find_map(|w| match (&w[0].tok, &w[1].tok, &w[2].tok) {
+            (Tok::Ident(d), Tok::Op("/"), Tok::Ident(dt))
+                if dt == "dt" && d.len() > 1 && d.starts_with('d') =>
+            {
+                Some((d[1..].to_string(), w[0].span.join(w[2].span)))
+            }
+            _ => None,
+        });
     let Some((var, var_span)) = deriv else {
         let span = lhs
             .first()

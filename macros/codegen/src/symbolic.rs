@@ -138,9 +138,10 @@ pub fn substitute_all(e: &Expr, subs: &[(Var, Expr)]) -> Expr {
         Expr::Neg(a) => Expr::Neg(Box::new(substitute_all(a, subs))),
         Expr::Not(a) => Expr::Not(Box::new(substitute_all(a, subs))),
         Expr::Bin(op, a, b) => Expr::bin(*op, substitute_all(a, subs), substitute_all(b, subs)),
-        Expr::Call(f, args) => {
-            Expr::Call(f.clone(), args.iter().map(|a| substitute_all(a, subs)).collect())
-        }
+        Expr::Call(f, args) => Expr::Call(
+            f.clone(),
+            args.iter().map(|a| substitute_all(a, subs)).collect(),
+        ),
         Expr::Ite(c, a, b) => Expr::Ite(
             Box::new(substitute_all(c, subs)),
             Box::new(substitute_all(a, subs)),
@@ -171,8 +172,12 @@ pub fn simplify(e: Expr) -> Expr {
                 (BinOp::Add, _, Expr::Num(z)) if *z == 0.0 => a,
                 (BinOp::Sub, _, Expr::Num(z)) if *z == 0.0 => a,
                 (BinOp::Sub, Expr::Num(z), _) if *z == 0.0 => simplify(Expr::Neg(Box::new(b))),
-                (BinOp::Add, _, Expr::Neg(nb)) => simplify(Expr::bin(BinOp::Sub, a, (**nb).clone())),
-                (BinOp::Sub, _, Expr::Neg(nb)) => simplify(Expr::bin(BinOp::Add, a, (**nb).clone())),
+                (BinOp::Add, _, Expr::Neg(nb)) => {
+                    simplify(Expr::bin(BinOp::Sub, a, (**nb).clone()))
+                }
+                (BinOp::Sub, _, Expr::Neg(nb)) => {
+                    simplify(Expr::bin(BinOp::Add, a, (**nb).clone()))
+                }
                 (BinOp::Mul, Expr::Num(z), _) | (BinOp::Mul, _, Expr::Num(z)) if *z == 0.0 => {
                     num(0.0)
                 }
@@ -316,12 +321,25 @@ mod tests {
         );
         let res = Expr::bin(BinOp::Sub, lhs, rhs);
         let (tau, s) = standardize(&res, &d, &x()).unwrap();
-        let env = [("cm", 2.0), ("tm", 10.0), ("vr", -65.0), ("g", 0.5), ("e", 0.0)];
+        let env = [
+            ("cm", 2.0),
+            ("tm", 10.0),
+            ("vr", -65.0),
+            ("g", 0.5),
+            ("e", 0.0),
+        ];
         let b = 2.0 / 10.0 + 0.5;
         assert!((eval(&tau, &env) - 2.0 / b).abs() < 1e-12);
         assert!((eval(&s, &env) - (2.0 / 10.0 * -65.0) / b).abs() < 1e-12);
         let f = solve_for(&res, &d).unwrap();
-        let env2 = [("cm", 2.0), ("tm", 10.0), ("vr", -65.0), ("g", 0.5), ("e", 0.0), ("x", -50.0)];
+        let env2 = [
+            ("cm", 2.0),
+            ("tm", 10.0),
+            ("vr", -65.0),
+            ("g", 0.5),
+            ("e", 0.0),
+            ("x", -50.0),
+        ];
         let want = (2.0 / 10.0 * (-65.0 + 50.0) + 0.5 * 50.0) / 2.0;
         assert!((eval(&f, &env2) - want).abs() < 1e-12);
     }
@@ -334,6 +352,9 @@ mod tests {
             Expr::bin(BinOp::Mul, num(0.0), v("b")),
         );
         assert_eq!(simplify(e), v("a"));
-        assert_eq!(simplify(Expr::Neg(Box::new(Expr::Neg(Box::new(v("a")))))), v("a"));
+        assert_eq!(
+            simplify(Expr::Neg(Box::new(Expr::Neg(Box::new(v("a")))))),
+            v("a")
+        );
     }
 }
