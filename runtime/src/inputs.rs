@@ -28,6 +28,7 @@ static TIMED_ARRAY_INFO: ModelInfo = ModelInfo {
     pre_targets: &[],
     post_targets: &[],
     plastic: false,
+    constants: &[],
     operation: "sum",
     source: ModelSource {
         parameters: "",

@@ -107,6 +107,8 @@ pub struct ModelInfo {
     pub post_targets: &'static [&'static str],
     /// Synapses: true when `w` changes (the projection is plastic).
     pub plastic: bool,
+    /// Names of the network constants the equations read (`constants:`).
+    pub constants: &'static [&'static str],
     /// Synapses: `sum`, `max`, `min` or `mean`.
     pub operation: &'static str,
     /// The source text of each block.
@@ -152,12 +154,15 @@ pub enum VarRef<'a> {
     /// Per-synapse delays: `history[d - 1]` holds the values of `d` steps ago
     /// (`history` is a ring, `head` its newest slot); `delays[s]` is synapse `s`'s delay.
     Delayed {
-        /// Past values, one array per slot.
+        /// Past values, one array per slot (one value per slot for a
+        /// population-wide attribute).
         history: &'a [Vec<f64>],
         /// The slot holding the newest values.
         head: usize,
         /// Per-synapse delays in steps.
         delays: &'a [u32],
+        /// True for a population-wide attribute (one value per slot).
+        scalar: bool,
     },
 }
 
@@ -172,10 +177,11 @@ impl VarRef<'_> {
                 history,
                 head,
                 delays,
+                scalar,
             } => {
                 let d = (delays[s].max(1) - 1) as usize;
                 let n = history.len();
-                history[(head + n - d % n) % n][j]
+                history[(head + n - d % n) % n][if *scalar { 0 } else { j }]
             }
         }
     }
@@ -185,7 +191,12 @@ impl VarRef<'_> {
         match self {
             VarRef::Array(a) => a[j],
             VarRef::Scalar(v) => *v,
-            VarRef::Delayed { history, head, .. } => history[*head][j],
+            VarRef::Delayed {
+                history,
+                head,
+                scalar,
+                ..
+            } => history[*head][if *scalar { 0 } else { j }],
         }
     }
 }

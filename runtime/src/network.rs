@@ -189,6 +189,8 @@ struct Objects {
     pops: Vec<Population>,
     projs: Vec<Projection>,
     monitors: Vec<Monitor>,
+    /// Named constants (ANNarchy's `Constant`).
+    constants: Vec<(String, f64)>,
     /// Generator for run-time draws requested by the user (attribute values).
     rng: ChaCha8Rng,
 }
@@ -227,6 +229,43 @@ impl Objects {
     fn set(&mut self, n: &Neurons, name: &str, value: AttrValue) -> Result<()> {
         let p = &mut self.pops[n.pop()];
         p.set(name, n.ranks(), &value, &mut self.rng)
+    }
+
+    /// Copies the constants' values into every object that reads them.
+    fn resolve_constants(&mut self) -> Result<()> {
+        let lookup = |kind: &str, object: &str, names: &[&str]| -> Result<Vec<f64>> {
+            names
+                .iter()
+                .map(|n| {
+                    self.constants
+                        .iter()
+                        .find(|(c, _)| c == n)
+                        .map(|(_, v)| *v)
+                        .ok_or_else(|| {
+                            Error::Build(format!(
+                                "{kind} `{object}` reads the constant `{n}`, which is not defined (NetworkBuilder::constant)"
+                            ))
+                        })
+                })
+                .collect()
+        };
+        let pops: Vec<Vec<f64>> = self
+            .pops
+            .iter()
+            .map(|p| lookup("population", &p.name, p.state.info().constants))
+            .collect::<Result<_>>()?;
+        let projs: Vec<Vec<f64>> = self
+            .projs
+            .iter()
+            .map(|p| lookup("projection", &p.name, p.state.info().constants))
+            .collect::<Result<_>>()?;
+        for (p, c) in self.pops.iter_mut().zip(pops) {
+            p.constants = c;
+        }
+        for (p, c) in self.projs.iter_mut().zip(projs) {
+            p.constants = c;
+        }
+        Ok(())
     }
 
     fn view(&self, pop: AnyPop, ranks: impl IntoIterator<Item = usize>) -> Result<PopView> {
@@ -406,6 +445,7 @@ impl NetworkBuilder {
                 pops: Vec::new(),
                 projs: Vec::new(),
                 monitors: Vec::new(),
+                constants: Vec::new(),
                 rng: stream(0, &[u64::MAX]),
             },
             threads: 1,
@@ -443,6 +483,16 @@ impl NetworkBuilder {
     /// same for any number.
     pub fn threads(mut self, n: usize) -> NetworkBuilder {
         self.threads = n.max(1);
+        self
+    }
+
+    /// Defines (or redefines) a named constant that models declare with
+    /// `constants: "name"` and read in their equations.
+    pub fn constant(&mut self, name: &str, value: f64) -> &mut Self {
+        match self.objects.constants.iter_mut().find(|(n, _)| n == name) {
+            Some(c) => c.1 = value,
+            None => self.objects.constants.push((name.to_string(), value)),
+        }
         self
     }
 
@@ -677,6 +727,7 @@ impl NetworkBuilder {
             objects.projs[k].pre_links = pre_links;
             objects.projs[k].post_links = post_links;
         }
+        objects.resolve_constants()?;
         for pop in &mut objects.pops {
             pop.take_snapshot();
         }
@@ -817,6 +868,7 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
             pre_links: Vec::new(),
             post_links: Vec::new(),
             initial: Vec::new(),
+            constants: Vec::new(),
         });
         Ok(ProjId {
             index: b.objects.projs.len() - 1,
@@ -1300,32 +1352,35 @@ impl Network {
         pop: &'a Population,
         links: &[Link],
         conn: &'a Connectivity,
-        current: bool,
     ) -> [VarRef<'a>; MAX_LINKED] {
         let mut out = [VarRef::Scalar(0.0); MAX_LINKED];
         for (slot, link) in out.iter_mut().zip(links) {
             *slot = match *link {
                 Link::Sum { index } => VarRef::Array(&pop.sums[index]),
-                Link::Attr { index, ring } => match (pop.state.attr(index), ring) {
-                    (AttrRef::Scalar(v), _) => VarRef::Scalar(v),
-                    (AttrRef::Array(a), None) => VarRef::Array(a),
-                    (AttrRef::Array(a), Some(r)) => {
-                        let ring = &pop.rings[r];
-                        match &conn.delays {
-                            Delays::None => VarRef::Array(a),
-                            Delays::Uniform(d) if *d <= 1 => VarRef::Array(a),
-                            Delays::Uniform(d) => {
-                                let _ = current;
-                                VarRef::Array(ring.delayed(*d))
+                Link::Attr { index, ring } => {
+                    let current = pop.state.attr(index);
+                    let scalar = matches!(current, AttrRef::Scalar(_));
+                    match (ring.map(|r| &pop.rings[r]), &conn.delays) {
+                        (Some(ring), Delays::Uniform(d)) if *d > 1 => {
+                            let past = ring.delayed(*d);
+                            if scalar {
+                                VarRef::Scalar(past[0])
+                            } else {
+                                VarRef::Array(past)
                             }
-                            Delays::PerSynapse(d) => VarRef::Delayed {
-                                history: &ring.slots,
-                                head: ring.head,
-                                delays: d,
-                            },
                         }
+                        (Some(ring), Delays::PerSynapse(d)) => VarRef::Delayed {
+                            history: &ring.slots,
+                            head: ring.head,
+                            delays: d,
+                            scalar,
+                        },
+                        _ => match current {
+                            AttrRef::Scalar(v) => VarRef::Scalar(v),
+                            AttrRef::Array(a) => VarRef::Array(a),
+                        },
                     }
-                },
+                }
             };
         }
         out
@@ -1377,11 +1432,11 @@ impl Network {
                     t,
                     dt,
                     conn: &proj.conn,
-                    pre: Self::linked(pre, &proj.pre_links, &proj.conn, true),
-                    post: Self::linked(post, &proj.post_links, &proj.conn, true),
+                    pre: Self::linked(pre, &proj.pre_links, &proj.conn),
+                    post: Self::linked(post, &proj.post_links, &proj.conn),
                     global_ops: Self::global_ops(proj, pops),
                     plasticity: proj.plasticity,
-                    constants: &[],
+                    constants: &proj.constants,
                     parallel,
                 };
                 proj.state.compute_psp(&ctx, &mut proj.psp);
@@ -1413,12 +1468,17 @@ impl Network {
             if !pop.enabled {
                 continue;
             }
-            let Population { state, sums, .. } = pop;
+            let Population {
+                state,
+                sums,
+                constants,
+                ..
+            } = pop;
             state.update(&NeuronCtx {
                 t,
                 dt,
                 sums,
-                constants: &[],
+                constants,
                 parallel,
             });
         }
@@ -1426,8 +1486,9 @@ impl Network {
         for pop in pops.iter_mut() {
             let Population { state, rings, .. } = pop;
             for ring in rings.iter_mut() {
-                if let AttrRef::Array(a) = state.attr(ring.attr) {
-                    ring.push(a);
+                match state.attr(ring.attr) {
+                    AttrRef::Array(a) => ring.push(a),
+                    AttrRef::Scalar(v) => ring.push(&[v]),
                 }
             }
         }
@@ -1455,11 +1516,11 @@ impl Network {
                 t,
                 dt,
                 conn: &proj.conn,
-                pre: Self::linked(pre, &proj.pre_links, &proj.conn, false),
-                post: Self::linked(post, &proj.post_links, &proj.conn, false),
+                pre: Self::linked(pre, &proj.pre_links, &proj.conn),
+                post: Self::linked(post, &proj.post_links, &proj.conn),
                 global_ops: Self::global_ops(proj, pops),
                 plasticity: proj.plasticity,
-                constants: &[],
+                constants: &proj.constants,
                 parallel,
             };
             proj.state.update(&ctx);
@@ -1640,6 +1701,88 @@ impl Network {
             }
         }
         self.t = 0;
+    }
+
+    /// Changes a named constant in every population and projection that reads it.
+    pub fn set_constant(&mut self, name: &str, value: f64) -> Result<()> {
+        let c = self
+            .objects
+            .constants
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .ok_or_else(|| Error::UnknownObject {
+                kind: "constant",
+                name: name.to_string(),
+            })?;
+        c.1 = value;
+        self.objects.resolve_constants()
+    }
+
+    /// Value of a named constant.
+    pub fn get_constant(&self, name: &str) -> Result<f64> {
+        self.objects
+            .constants
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| Error::UnknownObject {
+                kind: "constant",
+                name: name.to_string(),
+            })
+    }
+
+    /// Delays of a projection in ms: one value for a uniform delay (`dt`
+    /// when there is none, a spike or value arriving the next step), one per
+    /// synapse in storage order otherwise.
+    pub fn delay(&self, proj: impl Into<AnyProj>) -> Vec<f64> {
+        let dt = self.objects.dt;
+        let p = &self.objects.projs[proj.into().0];
+        match &p.conn.delays {
+            Delays::None => vec![dt],
+            Delays::Uniform(d) => vec![f64::from((*d).max(1)) * dt],
+            Delays::PerSynapse(d) => d.iter().map(|&x| f64::from(x.max(1)) * dt).collect(),
+        }
+    }
+
+    /// Changes the uniform delay of a projection built with one (ANNarchy
+    /// allows no change from no delay to a delay, nor between uniform and
+    /// per-synapse delays).
+    pub fn set_delay(&mut self, proj: impl Into<AnyProj>, delay_ms: f64) -> Result<()> {
+        let dt = self.objects.dt;
+        let k = proj.into().0;
+        let steps = crate::connectivity::delay_steps(delay_ms, dt)?;
+        let Objects { pops, projs, .. } = &mut self.objects;
+        let p = &mut projs[k];
+        let object = format!("projection `{}`", p.name);
+        match &p.conn.delays {
+            Delays::PerSynapse(_) => {
+                return Err(Error::Invalid {
+                    object,
+                    reason: "its delays are per synapse; a uniform delay cannot replace them"
+                        .into(),
+                });
+            }
+            Delays::None => {
+                return Err(Error::Invalid {
+                    object,
+                    reason: "it was built without delays; give it a delay when connecting to change it later".into(),
+                });
+            }
+            Delays::Uniform(_) if steps > 1 && p.conn.max_delay() <= 1 => {
+                return Err(Error::Invalid {
+                    object,
+                    reason: "it was built with a delay of one step; give it a longer delay when connecting to change it later".into(),
+                });
+            }
+            Delays::Uniform(_) => {}
+        }
+        for link in &p.pre_links {
+            if let Link::Attr { ring: Some(r), .. } = link {
+                pops[p.pre].rings[*r].grow(steps as usize);
+            }
+        }
+        p.conn.delays = Delays::Uniform(steps.max(1));
+        Ok(())
     }
 
     /// Replaces the rows of a `TimedArray` (ANNarchy's `update()`).

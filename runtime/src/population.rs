@@ -73,6 +73,23 @@ impl Ring {
         }
     }
     /// Values of `d` steps ago in the transmission phase (`d >= 1`).
+    /// Makes room for delays of up to `len` steps; older slots take the
+    /// oldest values known.
+    pub fn grow(&mut self, len: usize) {
+        let n = self.slots.len();
+        if len <= n {
+            return;
+        }
+        // Oldest first.
+        let mut ordered: Vec<Vec<f64>> = (0..n)
+            .map(|k| self.slots[(self.head + 1 + k) % n].clone())
+            .collect();
+        let oldest = ordered[0].clone();
+        let mut slots = vec![oldest; len - n];
+        slots.append(&mut ordered);
+        self.slots = slots;
+        self.head = len - 1;
+    }
     pub fn delayed(&self, d: u32) -> &[f64] {
         let n = self.slots.len();
         let back = (d.max(1) - 1) as usize % n;
@@ -92,6 +109,8 @@ pub(crate) struct Population {
     pub rings: Vec<Ring>,
     /// Attribute values at build time, restored by `reset`.
     pub initial: Vec<Snapshot>,
+    /// Values of the network constants the model reads, in the model's order.
+    pub constants: Vec<f64>,
 }
 
 /// A saved attribute value.
@@ -214,6 +233,7 @@ impl Population {
             enabled: true,
             rings: Vec::new(),
             initial: Vec::new(),
+            constants: Vec::new(),
         }
     }
 
@@ -309,8 +329,9 @@ impl Population {
             s.fill(0.0);
         }
         for ring in &mut self.rings {
-            if let AttrRef::Array(a) = self.state.attr(ring.attr) {
-                ring.fill(a);
+            match self.state.attr(ring.attr) {
+                AttrRef::Array(a) => ring.fill(a),
+                AttrRef::Scalar(v) => ring.fill(&[v]),
             }
         }
     }

@@ -38,6 +38,8 @@ pub(crate) struct Projection {
     pub pre_links: Vec<Link>,
     pub post_links: Vec<Link>,
     pub initial: Vec<Snapshot>,
+    /// Values of the network constants the model reads, in the model's order.
+    pub constants: Vec<f64>,
 }
 
 impl Projection {

@@ -377,6 +377,7 @@ fn model_info(m: &Model, rt: &TokenStream) -> TokenStream {
     let pre_t = &m.pre_targets;
     let post_t = &m.post_targets;
     let plastic = m.plastic;
+    let constants = &m.constants;
     let op = &m.operation;
     let src = |k: &str| m.source.get(k).cloned().unwrap_or_default();
     let (sp, se, sf, ss, sr, sref, spsp, sop, sps, spo) = (
@@ -411,6 +412,7 @@ fn model_info(m: &Model, rt: &TokenStream) -> TokenStream {
             pre_targets: &[#(#pre_t),*],
             post_targets: &[#(#post_t),*],
             plastic: #plastic,
+            constants: &[#(#constants),*],
             operation: #op,
             source: #rt::model::ModelSource {
                 parameters: #sp,
@@ -686,6 +688,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let rng = update_rng(&e);
     let global = global_pass(&e, &low.global, false);
     let local = local_neuron_loop(&e, &low.local);
+    let consts = constant_loads(m);
     let gops_loaded = (0..m.global_ops.len()).map(|k| {
         let n = format_ident!("_gop_{}", k);
         quote!(let #n = self.#n;)
@@ -751,6 +754,8 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             fn update(&mut self, ctx: &#rt::model::NeuronCtx<'_>) {
                 let dt = ctx.dt;
                 let t = ctx.t as f64 * dt;
+                #(#consts)*
+                #(#consts)*
                 #(#gops_loaded)*
                 #global
                 #local
@@ -1051,6 +1056,18 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     }
 }
 
+/// Loads of the network constants the model reads.
+fn constant_loads(m: &Model) -> Vec<TokenStream> {
+    m.constants
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let n = var_ident(&Var::Const(c.clone()));
+            quote!(let #n = ctx.constants[#k];)
+        })
+        .collect()
+}
+
 /// Locals for the context: time, connectivity, linked `pre.x`/`post.x`, global ops.
 fn linked_loads(m: &Model) -> TokenStream {
     let pre = m.pre_attrs.iter().enumerate().map(|(k, a)| {
@@ -1077,7 +1094,9 @@ fn linked_loads(m: &Model) -> TokenStream {
         let n = format_ident!("_gop_{}", k);
         quote!(let #n = ctx.global_ops[#k];)
     });
+    let consts = constant_loads(m);
     quote! {
+        #(#consts)*
         let dt = ctx.dt;
         let t = ctx.t as f64 * dt;
         let plasticity = ctx.plasticity;

@@ -11,7 +11,8 @@ use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Ident, Lit, Token, Visibility, braced};
 
 /// Keys accepted in the body of the macros.
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 17] = [
+    "constants",
     "name",
     "description",
     "parameters",
@@ -182,6 +183,14 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
             }
             ("refractory", FieldValue::Lit(Lit::Str(s))) => {
                 def.refractory = Some(Refractory::Attr(s.value().trim().to_string()))
+            }
+            ("constants", _) if string.is_some() => {
+                def.constants = string
+                    .expect("checked")
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string)
+                    .collect()
             }
             ("name", _) if string.is_some() => def.name = string,
             ("description", _) if string.is_some() => def.description = string,

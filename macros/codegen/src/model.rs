@@ -51,6 +51,8 @@ pub struct ModelDef {
     pub blocks: BTreeMap<&'static str, String>,
     /// Refractory period (spiking neurons).
     pub refractory: Option<Refractory>,
+    /// Names of the network constants the equations read (`constants:`).
+    pub constants: Vec<String>,
 }
 
 impl ModelDef {
@@ -272,6 +274,8 @@ pub struct Model {
     pub post_spike: Vec<EventStmt>,
     /// Synapses: true when `w` is modified.
     pub plastic: bool,
+    /// Network constants read by the equations, in declaration order.
+    pub constants: Vec<String>,
     /// The source text of each block.
     pub source: BTreeMap<&'static str, String>,
 }
@@ -894,6 +898,9 @@ impl<'d> Analyser<'d> {
                 if self.attributes.iter().any(|a| a.name == name) {
                     return Expr::Var(Var::Attr(name.to_string()));
                 }
+                if self.def.constants.iter().any(|c| c == name) {
+                    return Expr::Var(Var::Const(name.to_string()));
+                }
                 match name {
                     "t" => return Expr::Var(Var::T),
                     "dt" => return Expr::Var(Var::Dt),
@@ -1491,6 +1498,13 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
             None => a.err(Diagnostic::model(msg)),
         }
     }
+    for c in &def.constants {
+        if a.attributes.iter().any(|x| x.name == *c) {
+            a.err(Diagnostic::model(format!(
+                "`{c}` is both a constant and an attribute of the model; the attribute would shadow it, rename one"
+            )));
+        }
+    }
     a.functions();
     let mut equations = a.equations(stmts);
     a.implicit_residuals(&mut equations);
@@ -1578,6 +1592,7 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         pre_spike: Vec::new(),
         post_spike: Vec::new(),
         plastic,
+        constants: def.constants.clone(),
         source: def.blocks.iter().map(|(k, v)| (*k, v.clone())).collect(),
     })
 }
