@@ -93,55 +93,93 @@ impl Emitter<'_> {
 
     /// Emits `e` as an `f64` expression.
     fn num(&self, e: &Expr) -> TokenStream {
+        self.num_p(e).0
+    }
+
+    /// `e` with at least precedence `min`: parenthesised when it binds less
+    /// tightly. Operands keep the tree's grouping exactly (floating point is
+    /// not associative), so only redundant parentheses are left out.
+    fn num_at(&self, e: &Expr, min: u8) -> TokenStream {
+        let (t, p) = self.num_p(e);
+        if p < min { quote!((#t)) } else { t }
+    }
+
+    /// Emits `e` as an `f64` expression with its precedence: 0 conditional,
+    /// 1 sum, 2 product, 3 unary minus, 4 call or atom.
+    fn num_p(&self, e: &Expr) -> (TokenStream, u8) {
         let rt = &self.rt;
         if e.is_boolean() {
-            let b = self.boolean(e);
-            return quote!(#rt::math::b2f(#b));
+            let b = self.boolean_p(e, 0);
+            return (quote!(#rt::math::b2f(#b)), 4);
         }
         match e {
-            Expr::Num(v) => lit(*v),
-            Expr::Bool(b) => lit(f64::from(u8::from(*b))),
+            Expr::Num(v) => {
+                let neg = *v < 0.0 || (*v == 0.0 && v.is_sign_negative());
+                (lit(*v), if neg && v.is_finite() { 3 } else { 4 })
+            }
+            Expr::Bool(b) => (lit(f64::from(u8::from(*b))), 4),
             Expr::Var(v) => {
                 let i = var_ident(v);
-                quote!(#i)
+                (quote!(#i), 4)
             }
             Expr::Neg(a) => {
-                let a = self.num(a);
-                quote!((-#a))
+                let a = self.num_at(a, 3);
+                (quote!(-#a), 3)
             }
-            Expr::Bin(op, a, b) => {
-                let (x, y) = (self.num(a), self.num(b));
-                match op {
-                    BinOp::Add => quote!((#x + #y)),
-                    BinOp::Sub => quote!((#x - #y)),
-                    BinOp::Mul => quote!((#x * #y)),
-                    BinOp::Div => quote!((#x / #y)),
-                    BinOp::Pow => match **b {
+            Expr::Bin(op, a, b) => match op {
+                BinOp::Add | BinOp::Sub => {
+                    let (x, y) = (self.num_at(a, 1), self.num_at(b, 2));
+                    if *op == BinOp::Add {
+                        (quote!(#x + #y), 1)
+                    } else {
+                        (quote!(#x - #y), 1)
+                    }
+                }
+                BinOp::Mul | BinOp::Div => {
+                    let (x, y) = (self.num_at(a, 2), self.num_at(b, 3));
+                    if *op == BinOp::Mul {
+                        (quote!(#x * #y), 2)
+                    } else {
+                        (quote!(#x / #y), 2)
+                    }
+                }
+                BinOp::Pow => {
+                    let x = self.num_at(a, 4);
+                    match **b {
                         Expr::Num(n) if n.fract() == 0.0 && n.abs() <= 64.0 => {
                             let n = Literal::i32_unsuffixed(n as i32);
-                            quote!(#x.powi(#n))
+                            (quote!(#x.powi(#n)), 4)
                         }
-                        _ => quote!(#x.powf(#y)),
-                    },
-                    _ => unreachable!("boolean operators are handled above"),
+                        _ => {
+                            let y = self.num(b);
+                            (quote!(#x.powf(#y)), 4)
+                        }
+                    }
                 }
-            }
+                _ => unreachable!("boolean operators are handled above"),
+            },
             Expr::Call(f, args) => {
                 let a: Vec<TokenStream> = args.iter().map(|a| self.num(a)).collect();
-                match f {
-                    Func::Math(m) => match (*m, a.as_slice()) {
-                        ("fabs" | "abs", [x]) => quote!(#x.abs()),
-                        ("log", [x]) => quote!(#x.ln()),
-                        ("pow", [x, y]) => quote!(#x.powf(#y)),
-                        ("fmod", [x, y]) => quote!((#x % #y)),
-                        ("atan2", [x, y]) => quote!(#x.atan2(#y)),
-                        ("hypot", [x, y]) => quote!(#x.hypot(#y)),
-                        (name, [x]) => {
-                            let m = format_ident!("{}", name);
-                            quote!(#x.#m())
+                let t = match f {
+                    Func::Math(m) => {
+                        let recv = self.num_at(&args[0], 4);
+                        match (*m, &a[1..]) {
+                            ("fabs" | "abs", []) => quote!(#recv.abs()),
+                            ("log", []) => quote!(#recv.ln()),
+                            ("pow", [y]) => quote!(#recv.powf(#y)),
+                            ("fmod", [_]) => {
+                                let (x, y) = (self.num_at(&args[0], 2), self.num_at(&args[1], 3));
+                                return (quote!(#x % #y), 2);
+                            }
+                            ("atan2", [y]) => quote!(#recv.atan2(#y)),
+                            ("hypot", [y]) => quote!(#recv.hypot(#y)),
+                            (name, []) => {
+                                let m = format_ident!("{}", name);
+                                quote!(#recv.#m())
+                            }
+                            _ => unreachable!("arity checked during analysis"),
                         }
-                        _ => unreachable!("arity checked during analysis"),
-                    },
+                    }
                     Func::Pos => quote!(#rt::math::pos(#(#a),*)),
                     Func::Neg => quote!(#rt::math::neg(#(#a),*)),
                     Func::Clip => quote!(#rt::math::clip(#(#a),*)),
@@ -153,11 +191,12 @@ impl Emitter<'_> {
                         let ty = ident(&self.model.type_name);
                         quote!(#ty::#name(#(#a),*))
                     }
-                }
+                };
+                (t, 4)
             }
             Expr::Ite(c, a, b) => {
-                let (c, a, b) = (self.boolean(c), self.num(a), self.num(b));
-                quote!((if #c { #a } else { #b }))
+                let (c, a, b) = (self.boolean_p(c, 0), self.num(a), self.num(b));
+                (quote!(if #c { #a } else { #b }), 0)
             }
             Expr::Not(_) => unreachable!("boolean"),
         }
@@ -165,50 +204,58 @@ impl Emitter<'_> {
 
     /// Emits `e` as a `bool` expression.
     fn boolean(&self, e: &Expr) -> TokenStream {
-        match e {
-            Expr::Bool(b) => quote!(#b),
+        self.boolean_p(e, 0)
+    }
+
+    /// `e` as a `bool`, parenthesised unless it binds at least as `min`
+    /// (0: anywhere, 1: operand of `&`/`|`, 2: operand of `!`).
+    fn boolean_p(&self, e: &Expr, min: u8) -> TokenStream {
+        let (t, p) = match e {
+            Expr::Bool(b) => (quote!(#b), 3),
             Expr::Not(a) => {
-                let a = self.boolean(a);
-                quote!((!#a))
+                let a = self.boolean_p(a, 2);
+                (quote!(!#a), 2)
             }
-            Expr::Bin(op, a, b) if op.is_boolean() => match op {
-                BinOp::And | BinOp::Or => {
-                    let (x, y) = (self.boolean(a), self.boolean(b));
-                    if *op == BinOp::And {
-                        quote!((#x & #y))
-                    } else {
-                        quote!((#x | #y))
-                    }
+            Expr::Bin(op @ (BinOp::And | BinOp::Or), a, b) => {
+                // Same operator on the left keeps its grouping without parentheses.
+                let left_min = if matches!(**a, Expr::Bin(o, ..) if o == *op) { 1 } else { 2 };
+                let (x, y) = (self.boolean_p(a, left_min), self.boolean_p(b, 2));
+                if *op == BinOp::And {
+                    (quote!(#x & #y), 1)
+                } else {
+                    (quote!(#x | #y), 1)
                 }
-                _ => {
-                    let (x, y) = (self.num(a), self.num(b));
-                    match op {
-                        BinOp::Lt => quote!((#x < #y)),
-                        BinOp::Le => quote!((#x <= #y)),
-                        BinOp::Gt => quote!((#x > #y)),
-                        BinOp::Ge => quote!((#x >= #y)),
-                        BinOp::Eq => quote!((#x == #y)),
-                        _ => quote!((#x != #y)),
-                    }
-                }
-            },
+            }
+            Expr::Bin(op, a, b) if op.is_boolean() => {
+                let (x, y) = (self.num_at(a, 1), self.num_at(b, 1));
+                let t = match op {
+                    BinOp::Lt => quote!(#x < #y),
+                    BinOp::Le => quote!(#x <= #y),
+                    BinOp::Gt => quote!(#x > #y),
+                    BinOp::Ge => quote!(#x >= #y),
+                    BinOp::Eq => quote!(#x == #y),
+                    _ => quote!(#x != #y),
+                };
+                (t, 0)
+            }
             Expr::Call(Func::IsFinite, a) => {
-                let x = self.num(&a[0]);
-                quote!(#x.is_finite())
+                let x = self.num_at(&a[0], 4);
+                (quote!(#x.is_finite()), 3)
             }
             Expr::Call(Func::IsNan, a) => {
-                let x = self.num(&a[0]);
-                quote!(#x.is_nan())
+                let x = self.num_at(&a[0], 4);
+                (quote!(#x.is_nan()), 3)
             }
             Expr::Ite(c, a, b) if a.is_boolean() && b.is_boolean() => {
                 let (c, a, b) = (self.boolean(c), self.boolean(a), self.boolean(b));
-                quote!((if #c { #a } else { #b }))
+                (quote!(if #c { #a } else { #b }), 0)
             }
             other => {
-                let x = self.num(other);
-                quote!((#x != 0.0))
+                let x = self.num_at(other, 1);
+                (quote!(#x != 0.0), 0)
             }
-        }
+        };
+        if p < min { quote!((#t)) } else { t }
     }
 
     fn assign_value(&self, attr: &str, e: &Expr) -> TokenStream {
@@ -216,7 +263,7 @@ impl Emitter<'_> {
         match self.ty_of(attr) {
             Ty::Float => self.num(e),
             Ty::Int => {
-                let v = self.num(e);
+                let v = self.num_at(e, 4);
                 quote!(#v.trunc())
             }
             Ty::Bool => {
@@ -248,11 +295,11 @@ impl Emitter<'_> {
                     let n = ident(attr);
                     let mut c = TokenStream::new();
                     if let Some(m) = min {
-                        let m = self.num(m);
+                        let m = self.num_at(m, 1);
                         c.extend(quote!(if #n < #m { #n = #m; }));
                     }
                     if let Some(m) = max {
-                        let m = self.num(m);
+                        let m = self.num_at(m, 1);
                         c.extend(quote!(if #n > #m { #n = #m; }));
                     }
                     c
@@ -276,6 +323,43 @@ impl Emitter<'_> {
         }
         out
     }
+}
+
+/// Splits the statements of a loop into the `let`s that do not depend on
+/// the loop index (computed once, before the loop) and the rest.
+fn hoist(m: &Model, stmts: &[Stmt]) -> (Vec<Stmt>, Vec<Stmt>) {
+    let written = written(stmts);
+    let mut invariant_temps: BTreeSet<String> = BTreeSet::new();
+    let (mut before, mut inside) = (Vec::new(), Vec::new());
+    for s in stmts {
+        let hoistable = match s {
+            Stmt::Let(name, e) => {
+                let mut ok = true;
+                e.visit_vars(&mut |v| {
+                    ok &= match v {
+                        Var::Dt | Var::T | Var::Const(_) | Var::GlobalOp(_) => true,
+                        Var::Attr(a) => {
+                            !written.contains(a) && m.attr(a).is_some_and(|x| x.locality == Locality::Global)
+                        }
+                        Var::Rand(k) => m.randoms[*k].locality == Locality::Global,
+                        Var::Temp(t) => invariant_temps.contains(t),
+                        _ => false,
+                    }
+                });
+                if ok {
+                    invariant_temps.insert(name.clone());
+                }
+                ok
+            }
+            _ => false,
+        };
+        if hoistable {
+            before.push(s.clone());
+        } else {
+            inside.push(s.clone());
+        }
+    }
+    (before, inside)
 }
 
 /// Variables mentioned by statements.
@@ -496,11 +580,20 @@ fn user_functions(e: &Emitter<'_>) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[inline(always)]
-            #[allow(non_snake_case)]
             pub fn #name(#(#args: f64),*) -> f64 { #body }
         }
     });
-    quote!(#(#fns)*)
+    let fns: Vec<TokenStream> = fns.collect();
+    if fns.is_empty() {
+        return TokenStream::new();
+    }
+    let ty = ident(&e.model.type_name);
+    quote! {
+        #[allow(non_snake_case)]
+        impl #ty {
+            #(#fns)*
+        }
+    }
 }
 
 fn accessors(m: &Model, size_doc: &str) -> TokenStream {
@@ -515,10 +608,8 @@ fn accessors(m: &Model, size_doc: &str) -> TokenStream {
                 let d2 = format!("Sets the {what} `{}`.", a.name);
                 quote! {
                     #[doc = #d1]
-                    #[allow(non_snake_case)]
                     pub fn #n(&self) -> f64 { self.#n }
                     #[doc = #d2]
-                    #[allow(non_snake_case)]
                     pub fn #set(&mut self, value: f64) { self.#n = value; }
                 }
             }
@@ -527,10 +618,8 @@ fn accessors(m: &Model, size_doc: &str) -> TokenStream {
                 let d2 = format!("The {what} `{}`, writable.", a.name);
                 quote! {
                     #[doc = #d1]
-                    #[allow(non_snake_case)]
                     pub fn #n(&self) -> &[f64] { &self.#n }
                     #[doc = #d2]
-                    #[allow(non_snake_case)]
                     pub fn #mutn(&mut self) -> &mut [f64] { &mut self.#n }
                 }
             }
@@ -702,9 +791,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         #[derive(Clone, Copy, Debug, Default)]
         #vis struct #ty;
 
-        impl #ty {
-            #functions
-        }
+        #functions
 
         #[doc = #doc_state]
         #[allow(non_snake_case)]
@@ -785,6 +872,9 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     }
     let m = e.model;
     let rt = &e.rt;
+    let (hoisted, stmts) = hoist(m, stmts);
+    let hoisted = e.stmts(&hoisted, false);
+    let stmts = &stmts[..];
     let used = vars_of(stmts);
     let w = written(stmts);
     // Arrays passed to the chunk closure: written locals first (mutable), then read-only.
@@ -872,6 +962,7 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         quote!(let _ = off;)
     };
     quote! {
+        #hoisted
         #sums_param
         #(let #read_slices = #read_sources;)*
         let body = |off: usize, #first: &mut [f64], #(#rest_mut: &mut [f64],)* #(#read_slices: &[f64]),*| {
@@ -985,9 +1076,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         #[derive(Clone, Copy, Debug, Default)]
         #vis struct #ty;
 
-        impl #ty {
-            #functions
-        }
+        #functions
 
         #[doc = #doc_state]
         #[allow(non_snake_case)]
@@ -1261,18 +1350,15 @@ fn compute_psp(e: &Emitter<'_>) -> TokenStream {
 
 fn synapse_update(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
     let m = e.model;
+    // Binds every global attribute (with its new value after the global pass).
     let global = global_pass(e, &low.global, true);
-    let globals_after = if low.global.is_empty() {
-        globals_read(m)
-    } else {
-        // The global pass already bound the globals (with their new values).
-        TokenStream::new()
-    };
     let semi = if low.semiglobal.is_empty() {
         TokenStream::new()
     } else {
-        let used = vars_of(&low.semiglobal);
-        let w = written(&low.semiglobal);
+        let (hoisted, semiglobal) = hoist(m, &low.semiglobal);
+        let hoisted = e.stmts(&hoisted, true);
+        let used = vars_of(&semiglobal);
+        let w = written(&semiglobal);
         let dend = dendrite_loads(m, &used, &w);
         let mut_loads = w.iter().map(|a| {
             let n = ident(a);
@@ -1282,8 +1368,9 @@ fn synapse_update(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
             let n = ident(a);
             quote!(self.#n[k] = #n;)
         });
-        let body = e.stmts(&low.semiglobal, true);
+        let body = e.stmts(&semiglobal, true);
         quote! {
+            #hoisted
             for k in 0..post_ranks.len() {
                 let post_rank = post_ranks[k] as usize;
                 #dend
@@ -1296,8 +1383,10 @@ fn synapse_update(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
     let local = if low.local.is_empty() {
         TokenStream::new()
     } else {
-        let used = vars_of(&low.local);
-        let w = written(&low.local);
+        let (hoisted, local) = hoist(m, &low.local);
+        let hoisted = e.stmts(&hoisted, true);
+        let used = vars_of(&local);
+        let w = written(&local);
         let dend = dendrite_loads(m, &used, &BTreeSet::new());
         let syn = synapse_loads(m, &used, &w);
         let stores = w
@@ -1307,8 +1396,9 @@ fn synapse_update(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
                 let n = ident(a);
                 quote!(self.#n[s] = #n;)
             });
-        let body = e.stmts(&low.local, true);
+        let body = e.stmts(&local, true);
         quote! {
+            #hoisted
             for k in 0..post_ranks.len() {
                 let post_rank = post_ranks[k] as usize;
                 #dend
@@ -1323,7 +1413,6 @@ fn synapse_update(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
     };
     quote! {
         #global
-        #globals_after
         #semi
         #local
     }

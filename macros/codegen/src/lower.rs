@@ -152,9 +152,11 @@ fn single(o: &Ode<'_>, out: &mut Vec<Stmt>, switches: &mut Vec<Stmt>) -> Result<
                 // h / (h + 1)
                 Expr::bin(BinOp::Div, h.clone(), Expr::bin(BinOp::Add, h, num(1.0)))
             };
+            let step = format!("__stepsize_{x}");
+            out.push(Stmt::Let(step.clone(), factor));
             out.push(Stmt::Let(
                 inc.clone(),
-                Expr::bin(BinOp::Mul, factor, Expr::bin(BinOp::Sub, s, xe.clone())),
+                Expr::bin(BinOp::Mul, temp(&step), Expr::bin(BinOp::Sub, s, xe.clone())),
             ));
             switches.push(Stmt::Set(x.into(), Expr::bin(BinOp::Add, xe, temp(&inc))));
         }
