@@ -47,3 +47,8 @@ pub mod prelude {
     pub use crate::runtime::random::RandomDistribution;
     pub use crate::{neuron, synapse};
 }
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
