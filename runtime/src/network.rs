@@ -151,6 +151,13 @@ pub enum MonitorTarget {
     Dendrite(usize, u32),
 }
 
+impl MonitorTarget {
+    /// One dendrite of a projection: the synapses of post-synaptic neuron `post`.
+    pub fn dendrite(proj: impl Into<AnyProj>, post: u32) -> MonitorTarget {
+        MonitorTarget::Dendrite(proj.into().0, post)
+    }
+}
+
 impl<M> From<PopId<M>> for MonitorTarget {
     fn from(p: PopId<M>) -> Self {
         MonitorTarget::Neurons(p.into())
@@ -1164,6 +1171,39 @@ macro_rules! access_methods {
                 ranks: impl IntoIterator<Item = usize>,
             ) -> Result<PopView> {
                 self.objects.view(pop.into(), ranks)
+            }
+            /// A view of the neurons of a population whose coordinates lie in
+            /// `region` (one range per dimension), in row-major order: ANNarchy's
+            /// `pop[a:b, c:d]`.
+            pub fn view_region(&self, pop: impl Into<AnyPop>, region: &[std::ops::Range<usize>]) -> Result<PopView> {
+                let pop = pop.into();
+                let g = self.objects.pops[pop.0].geometry;
+                if region.len() != g.ndim() {
+                    return Err(Error::Invalid {
+                        object: format!("population `{}`", self.objects.pops[pop.0].name),
+                        reason: format!("a region needs one range per dimension ({}), {} given", g.ndim(), region.len()),
+                    });
+                }
+                let mut ranks = Vec::new();
+                let mut coords: Vec<usize> = region.iter().map(|r| r.start).collect();
+                if region.iter().any(|r| r.is_empty()) {
+                    return self.objects.view(pop, ranks);
+                }
+                loop {
+                    ranks.push(g.rank_from_coordinates(&coords)?);
+                    let mut d = coords.len();
+                    loop {
+                        if d == 0 {
+                            return self.objects.view(pop, ranks);
+                        }
+                        d -= 1;
+                        coords[d] += 1;
+                        if coords[d] < region[d].end {
+                            break;
+                        }
+                        coords[d] = region[d].start;
+                    }
+                }
             }
             /// Typed access to a population's arrays.
             pub fn pop<M: NeuronModel>(&self, pop: PopId<M>) -> &M::State {
