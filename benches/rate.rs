@@ -13,8 +13,11 @@ fn main() {
 #[divan::bench(args = [1, 2])]
 fn leaky_integrator_100k(bencher: divan::Bencher, threads: usize) {
     let mut b = Network::builder().threads(threads);
-    let pop = b.population::<LeakyIntegrator>("pop", 100_000).expect("population");
-    b.set(pop, "B", RandomDistribution::uniform(0.0, 1.0)).expect("set B");
+    let pop = b
+        .population::<LeakyIntegrator>("pop", 100_000)
+        .expect("population");
+    b.set(pop, "B", RandomDistribution::uniform(0.0, 1.0))
+        .expect("set B");
     let mut net = b.build().expect("build");
     bencher.bench_local(|| net.step());
 }
@@ -24,8 +27,11 @@ fn leaky_integrator_100k(bencher: divan::Bencher, threads: usize) {
 #[divan::bench(args = [1, 2])]
 fn weighted_sum_4000_p01(bencher: divan::Bencher, threads: usize) {
     let mut b = Network::builder().seed(1).threads(threads);
-    let pop = b.population::<LeakyIntegrator>("pop", 4000).expect("population");
-    b.set(pop, "B", RandomDistribution::uniform(0.0, 1.0)).expect("set B");
+    let pop = b
+        .population::<LeakyIntegrator>("pop", 4000)
+        .expect("population");
+    b.set(pop, "B", RandomDistribution::uniform(0.0, 1.0))
+        .expect("set B");
     b.projection::<DefaultRateSynapse>(pop, pop, "exc")
         .connect_fixed_probability(0.1, RandomDistribution::uniform(0.0, 0.01))
         .expect("connect");

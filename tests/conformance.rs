@@ -236,7 +236,7 @@ fn build(case: &Case) -> Result<Network, String> {
                 .map_err(e)?
                 .into(),
             (model, _) => {
-                let add = if let Some(custom) = case.custom_model(model) {
+                if let Some(custom) = case.custom_model(model) {
                     if custom.kind != ModelKind::Neuron {
                         return Err(format!("`{model}` is used as a neuron but is a synapse"));
                     }
@@ -254,8 +254,7 @@ fn build(case: &Case) -> Result<Network, String> {
                         .find(|(info, _)| info.type_name == model)
                         .ok_or_else(|| format!("unknown model `{model}`"))?;
                     add(&mut b, &p.name, p.size).map_err(e)?
-                };
-                add
+                }
             }
         };
         for (n, v) in p.parameters.iter().chain(&p.init) {

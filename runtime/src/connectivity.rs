@@ -422,8 +422,11 @@ impl LilBuilder {
             }
             row_ptr.push(pre_ranks.len());
         }
-        let uniform = !self.per_synapse_delays && steps.windows(2).all(|p| p[0] == p[1]);
+        // Delays of at most one step are no delay at all, however they were given.
+        let none = steps.iter().all(|&d| d <= 1);
+        let uniform = none || (!self.per_synapse_delays && steps.windows(2).all(|p| p[0] == p[1]));
         let delays = match steps.first() {
+            _ if none => Delays::None,
             _ if !uniform => Delays::PerSynapse(steps),
             None | Some(0) => Delays::None,
             Some(&d) => Delays::Uniform(d),

@@ -477,7 +477,8 @@ pub fn from_matrix(
         // Without a matrix, the delays given to the builder were empty.
         (None, _) => constant_delay(NAME, uniform_delay, dt)?,
         (Some(_), Delays::PerSynapse(d)) => Delays::PerSynapse(d),
-        (Some(_), Delays::None) => Delays::PerSynapse(vec![0; n]),
+        // Delays of at most one step are no delay at all.
+        (Some(_), Delays::None) => Delays::None,
         (Some(_), Delays::Uniform(s)) => Delays::PerSynapse(vec![s; n]),
     };
     Ok(c)
@@ -1390,8 +1391,9 @@ mod tests {
             vec![Some(1.0), None, Some(1.0)],
             vec![None, Some(1.0), None],
         ];
+        // Delays of one step are no delay (a value always arrives the next step).
         let c = from_matrix(&pre, &post, &w, Some(&same), 0.0, 1.0).unwrap();
-        assert_eq!(c.delays, Delays::PerSynapse(vec![1, 1, 1]));
+        assert_eq!(c.delays, Delays::None);
 
         let missing = vec![vec![Some(1.0), None, None], vec![None, Some(2.0), None]];
         assert!(from_matrix(&pre, &post, &w, Some(&missing), 0.0, 1.0).is_err());

@@ -119,7 +119,17 @@ impl TimedArray {
                 self.r.len()
             )));
         }
+        if period.is_nan() {
+            return Err(invalid(
+                "the period must be a number (negative: no repetition)".into(),
+            ));
+        }
         let times: Vec<f64> = match schedule {
+            Schedule::Every(s) if !s.is_finite() => {
+                return Err(invalid(format!(
+                    "the schedule interval must be finite, not {s}"
+                )));
+            }
             Schedule::Every(s) => {
                 let s = if s <= 0.0 { dt } else { s };
                 (0..rates.len()).map(|k| k as f64 * s).collect()
@@ -135,11 +145,17 @@ impl TimedArray {
                 if t.is_empty() {
                     return Err(invalid("the schedule is empty".into()));
                 }
+                if t.iter().any(|x| !x.is_finite() || *x < 0.0) || t.windows(2).any(|w| w[1] < w[0])
+                {
+                    return Err(invalid(
+                        "the schedule times must be finite, non-negative and increasing".into(),
+                    ));
+                }
                 t
             }
         };
         self.schedule = times.iter().map(|t| (t / dt) as i64).collect();
-        self.period = if period > -1.0 && period >= 0.0 {
+        self.period = if period >= 0.0 {
             (period / dt) as i64
         } else {
             -1

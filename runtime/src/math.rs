@@ -77,6 +77,7 @@ mod tests {
 /// Solves the dense linear system `a x = b` by Gaussian elimination with
 /// partial pivoting (coupled implicit ODEs). A singular system gives NaN.
 #[inline]
+#[allow(clippy::needless_range_loop)]
 pub fn solve_linear<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
     for col in 0..N {
         let mut piv = col;

@@ -238,6 +238,8 @@ pub struct RngCtx {
     pub object: u64,
     /// Current step.
     pub t: i64,
+    /// Whether draws may be split over the rayon thread pool.
+    pub parallel: bool,
 }
 
 /// A global operation over a population's attribute.

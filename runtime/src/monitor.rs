@@ -114,10 +114,12 @@ impl Monitor {
     /// Reserves room for `rows` more recorded rows, so that recording does
     /// not allocate during the steps.
     pub fn reserve(&mut self, steps: usize) {
-        let rows = steps / self.period as usize + 1;
+        // Room for the rows to come; when that is more than memory allows,
+        // the buffers grow as rows arrive instead.
+        let rows = (steps / self.period as usize).saturating_add(1);
         for ((d, w), s) in self.data.iter_mut().zip(&self.width).zip(&mut self.steps) {
-            s.reserve(rows);
-            d.reserve(rows * (*w).max(1));
+            let _ = s.try_reserve(rows);
+            let _ = d.try_reserve(rows.saturating_mul((*w).max(1)));
         }
     }
 

@@ -401,7 +401,7 @@ impl Objects {
             recorded.push((v.to_string(), r));
         }
         let period = match opts.period {
-            Some(p) if !(p > 0.0) || !p.is_finite() => {
+            Some(p) if p.is_nan() || p <= 0.0 || !p.is_finite() => {
                 return Err(Error::Invalid {
                     object: name,
                     reason: format!("the period must be positive, not {p}"),
@@ -410,6 +410,15 @@ impl Objects {
             Some(p) => ((p / self.dt).round() as i64).max(1),
             None => 1,
         };
+        if !opts.period_offset.is_finite() {
+            return Err(Error::Invalid {
+                object: name,
+                reason: format!(
+                    "the period offset must be finite, not {}",
+                    opts.period_offset
+                ),
+            });
+        }
         let period_offset = (opts.period_offset / self.dt).round() as i64;
         if period_offset < 0 || period_offset >= period {
             return Err(Error::Invalid {
@@ -462,7 +471,7 @@ impl NetworkBuilder {
     /// Sets the step size in ms (before adding objects). Errors for a
     /// non-positive or non-finite step.
     pub fn dt(mut self, dt: f64) -> Result<NetworkBuilder> {
-        if !(dt > 0.0 && dt.is_finite()) {
+        if dt.is_nan() || dt <= 0.0 || !dt.is_finite() {
             return Err(Error::Invalid {
                 object: "network".into(),
                 reason: format!("dt must be positive and finite, not {dt}"),
@@ -540,6 +549,7 @@ impl NetworkBuilder {
         geometry: impl TryInto<Geometry, Error = Error>,
     ) -> Result<PopId<M>> {
         let g: Geometry = geometry.try_into()?;
+        check_size(name, g)?;
         let index = self.add_population(name, g, Box::new(M::new_state(g.size())))?;
         Ok(PopId {
             index,
@@ -558,7 +568,16 @@ impl NetworkBuilder {
         period: f64,
     ) -> Result<PopId<TimedArray>> {
         let g: Geometry = geometry.try_into()?;
-        let ta = TimedArray::new(g.size(), rates, schedule, period, self.objects.dt)?;
+        check_size(name, g)?;
+        let ta = TimedArray::new(g.size(), rates, schedule, period, self.objects.dt).map_err(
+            |e| match e {
+                Error::Invalid { reason, .. } => Error::Invalid {
+                    object: format!("TimedArray `{name}`"),
+                    reason,
+                },
+                other => other,
+            },
+        )?;
         let index = self.add_population(name, g, Box::new(ta))?;
         Ok(PopId {
             index,
@@ -759,6 +778,20 @@ impl NetworkBuilder {
             pool,
         })
     }
+}
+
+/// Ranks are 32-bit: a population has at most `u32::MAX` neurons.
+fn check_size(name: &str, g: Geometry) -> Result<()> {
+    if g.size() > u32::MAX as usize {
+        return Err(Error::Geometry {
+            dims: g.dims().to_vec(),
+            reason: format!(
+                "population `{name}` would have more than {} neurons",
+                u32::MAX
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Finishes a projection with a connector (ANNarchy's `connect_*` methods).
@@ -1175,13 +1208,21 @@ macro_rules! access_methods {
             /// A view of the neurons of a population whose coordinates lie in
             /// `region` (one range per dimension), in row-major order: ANNarchy's
             /// `pop[a:b, c:d]`.
-            pub fn view_region(&self, pop: impl Into<AnyPop>, region: &[std::ops::Range<usize>]) -> Result<PopView> {
+            pub fn view_region(
+                &self,
+                pop: impl Into<AnyPop>,
+                region: &[std::ops::Range<usize>],
+            ) -> Result<PopView> {
                 let pop = pop.into();
                 let g = self.objects.pops[pop.0].geometry;
                 if region.len() != g.ndim() {
                     return Err(Error::Invalid {
                         object: format!("population `{}`", self.objects.pops[pop.0].name),
-                        reason: format!("a region needs one range per dimension ({}), {} given", g.ndim(), region.len()),
+                        reason: format!(
+                            "a region needs one range per dimension ({}), {} given",
+                            g.ndim(),
+                            region.len()
+                        ),
                     });
                 }
                 let mut ranks = Vec::new();
@@ -1328,7 +1369,14 @@ impl Network {
                 reason: format!("the time must be finite and non-negative, not {t}"),
             });
         }
-        self.t = (t / self.objects.dt) as i64;
+        let steps = t / self.objects.dt;
+        if steps > (i64::MAX / 2) as f64 {
+            return Err(Error::Invalid {
+                object: "network".into(),
+                reason: format!("a time of {t} ms is more steps than a simulation can count"),
+            });
+        }
+        self.t = steps as i64;
         Ok(())
     }
 
@@ -1355,7 +1403,16 @@ impl Network {
                 reason: format!("the duration must be finite and non-negative, not {duration}"),
             });
         }
-        let n = (duration / self.objects.dt).ceil() as usize;
+        let steps = (duration / self.objects.dt).ceil();
+        if steps > (i64::MAX / 2 - self.t.max(0)) as f64 {
+            return Err(Error::Invalid {
+                object: "network".into(),
+                reason: format!(
+                    "a duration of {duration} ms is more steps than a simulation can count"
+                ),
+            });
+        }
+        let n = steps as usize;
         for m in &mut self.objects.monitors {
             m.reserve(n);
         }
@@ -1493,6 +1550,7 @@ impl Network {
                     seed,
                     object: i as u64,
                     t,
+                    parallel,
                 });
             }
         }
@@ -1501,6 +1559,7 @@ impl Network {
                 seed,
                 object: (1u64 << 32) + i as u64,
                 t,
+                parallel,
             });
         }
         // 5. Neuron updates.
@@ -1655,7 +1714,7 @@ impl Network {
         let t = self.t;
         let p = &mut self.objects.projs[proj.into().0];
         let period_steps = match period {
-            Some(x) if !(x > 0.0) || !x.is_finite() => {
+            Some(x) if x.is_nan() || x <= 0.0 || !x.is_finite() => {
                 return Err(Error::Invalid {
                     object: format!("projection `{}`", p.name),
                     reason: format!("the learning period must be positive, not {x}"),
@@ -1664,6 +1723,12 @@ impl Network {
             Some(x) => ((x / dt) as i64).max(1),
             None => 1,
         };
+        if offset.is_some_and(|o| !o.is_finite() || o < 0.0) {
+            return Err(Error::Invalid {
+                object: format!("projection `{}`", p.name),
+                reason: "the learning offset must be finite and non-negative".into(),
+            });
+        }
         let off = match (offset, period) {
             (Some(_), None) => {
                 return Err(Error::Invalid {

@@ -145,6 +145,7 @@ pub(crate) fn typed(v: f64, t: ValueType) -> f64 {
 }
 
 /// Writes `value` into attribute storage at the positions `idx` (all when `None`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_values<R: Rng + ?Sized>(
     object: &str,
     name: &str,

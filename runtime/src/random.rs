@@ -538,6 +538,18 @@ pub const RANDOM_CHUNK: usize = 1024;
 /// When `dist` is invalid (see [`RandomDistribution::validate`]), `out` is
 /// filled with NaN.
 pub fn fill_chunked(dist: &RandomDistribution, out: &mut [f64], seed: u64, keys: [u64; 3]) {
+    fill_chunked_with(dist, out, seed, keys, true);
+}
+
+/// [`fill_chunked`], on the current rayon pool only when `parallel` (the
+/// values are the same either way).
+pub fn fill_chunked_with(
+    dist: &RandomDistribution,
+    out: &mut [f64],
+    seed: u64,
+    keys: [u64; 3],
+    parallel: bool,
+) {
     let Ok(sampler) = dist.sampler() else {
         out.fill(f64::NAN);
         return;
@@ -548,7 +560,7 @@ pub fn fill_chunked(dist: &RandomDistribution, out: &mut [f64], seed: u64, keys:
             *x = sampler.sample(&mut rng);
         }
     };
-    if out.len() > 4 * RANDOM_CHUNK {
+    if parallel && out.len() > 4 * RANDOM_CHUNK {
         out.par_chunks_mut(RANDOM_CHUNK).enumerate().for_each(fill);
     } else {
         out.chunks_mut(RANDOM_CHUNK).enumerate().for_each(fill);

@@ -218,7 +218,11 @@ impl Emitter<'_> {
             }
             Expr::Bin(op @ (BinOp::And | BinOp::Or), a, b) => {
                 // Same operator on the left keeps its grouping without parentheses.
-                let left_min = if matches!(**a, Expr::Bin(o, ..) if o == *op) { 1 } else { 2 };
+                let left_min = if matches!(**a, Expr::Bin(o, ..) if o == *op) {
+                    1
+                } else {
+                    2
+                };
                 let (x, y) = (self.boolean_p(a, left_min), self.boolean_p(b, 2));
                 if *op == BinOp::And {
                     (quote!(#x & #y), 1)
@@ -339,7 +343,8 @@ fn hoist(m: &Model, stmts: &[Stmt]) -> (Vec<Stmt>, Vec<Stmt>) {
                     ok &= match v {
                         Var::Dt | Var::T | Var::Const(_) | Var::GlobalOp(_) => true,
                         Var::Attr(a) => {
-                            !written.contains(a) && m.attr(a).is_some_and(|x| x.locality == Locality::Global)
+                            !written.contains(a)
+                                && m.attr(a).is_some_and(|x| x.locality == Locality::Global)
                         }
                         Var::Rand(k) => m.randoms[*k].locality == Locality::Global,
                         Var::Temp(t) => invariant_temps.contains(t),
@@ -551,11 +556,11 @@ fn update_rng(e: &Emitter<'_>) -> TokenStream {
         if r.locality == Locality::Global {
             quote! {
                 let mut one = [0.0];
-                #rt::random::fill_chunked(&#d, &mut one, rng.seed, [rng.object, #key, rng.t as u64]);
+                #rt::random::fill_chunked_with(&#d, &mut one, rng.seed, [rng.object, #key, rng.t as u64], false);
                 self.#field = one[0];
             }
         } else {
-            quote!(#rt::random::fill_chunked(&#d, &mut self.#field, rng.seed, [rng.object, #key, rng.t as u64]);)
+            quote!(#rt::random::fill_chunked_with(&#d, &mut self.#field, rng.seed, [rng.object, #key, rng.t as u64], rng.parallel);)
         }
     });
     if m.randoms.is_empty() {

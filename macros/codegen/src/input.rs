@@ -160,11 +160,42 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
     for (key, value) in &input.fields {
         let k = key.to_string();
         if !KEYS.contains(&k.as_str()) {
+            let keys: &[&str] = match kind {
+                Kind::Neuron => &[
+                    "parameters",
+                    "equations",
+                    "functions",
+                    "spike",
+                    "reset",
+                    "refractory",
+                    "axon_spike",
+                    "axon_reset",
+                    "name",
+                    "description",
+                    "constants",
+                ],
+                Kind::Synapse => &[
+                    "parameters",
+                    "equations",
+                    "functions",
+                    "psp",
+                    "operation",
+                    "pre_spike",
+                    "post_spike",
+                    "pre_axon_spike",
+                    "name",
+                    "description",
+                    "constants",
+                ],
+            };
+            let hint = crate::diagnostic::did_you_mean(&k, keys.iter().copied())
+                .map_or(String::new(), |h| format!(" ({h})"));
             let msg = format!(
-                "unknown key `{k}` in {} `{}`; expected one of: {}",
+                "unknown key `{k}` in {} `{}`{hint}; the keys of a {} are: {}",
                 kind.word(),
                 def.type_name,
-                KEYS.join(", ")
+                kind.word(),
+                keys.join(", ")
             );
             errors.extend(quote_spanned!(key.span()=> compile_error!(#msg);));
             continue;
@@ -205,9 +236,6 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
             }
         }
     }
-    if !errors.is_empty() {
-        return errors;
-    }
     let (docs, _others): (Vec<&Attribute>, Vec<&Attribute>) =
         input.attrs.iter().partition(|a| a.path().is_ident("doc"));
     let vis = &input.vis;
@@ -216,9 +244,14 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
         vis: quote!(#vis),
         attrs: quote!(#(#docs)*),
     };
+    // Errors of the keys and of the model text are all reported together.
     match crate::generate(&def, kind, &opts) {
+        Ok(_) if !errors.is_empty() => errors,
         Ok(code) => code,
-        Err(diags) => diagnostics(&diags, &def, kind, &spans, input.name.span()),
+        Err(diags) => {
+            errors.extend(diagnostics(&diags, &def, kind, &spans, input.name.span()));
+            errors
+        }
     }
 }
 

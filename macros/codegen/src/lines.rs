@@ -126,16 +126,35 @@ fn parse_flags(text: &str, r: Range<usize>) -> Vec<Flag> {
         .collect()
 }
 
-fn is_flag_list(text: &str, r: Range<usize>, rule: FlagRule) -> bool {
-    let s = &text[r.clone()];
+fn looks_like_flag(item: &str) -> bool {
+    let key = item.split('=').next().unwrap_or("").trim();
+    !key.is_empty()
+        && key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Whether the text after the last `:` of a statement is a flag list.
+/// `before` is the text before that `:`.
+fn is_flag_list(text: &str, before: Range<usize>, r: Range<usize>, rule: FlagRule) -> bool {
     match rule {
         FlagRule::None => false,
-        FlagRule::Parameters => FLAG_KEYWORDS.iter().any(|k| s.contains(k)),
+        // Parameters have no conditionals: whatever follows `:` is a flag list.
+        FlagRule::Parameters => true,
         FlagRule::Equations => {
-            let first = split_commas(text, r)[0].clone();
-            let first = text[first].trim();
+            let items = split_commas(text, r);
+            let first = text[items[0].clone()].trim();
             let key = first.split('=').next().unwrap_or("").trim();
-            FLAG_KEYWORDS.contains(&key)
+            if FLAG_KEYWORDS.contains(&key) {
+                return true;
+            }
+            // `if c: a else: b` - the last `:` belongs to the conditional.
+            let before = text[before].trim_end();
+            let after_else = before.ends_with("else")
+                && !before[..before.len() - 4]
+                    .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            !after_else && items.iter().all(|i| looks_like_flag(&text[i.clone()]))
         }
     }
 }
@@ -182,10 +201,14 @@ pub fn split(text: &str, rule: FlagRule, continuation: bool) -> Vec<Line> {
             // Flags after the last ':'.
             let s = &text[r.clone()];
             let (expr, flags) = match s.rfind(':') {
-                Some(c) if is_flag_list(text, r.start + c + 1..r.end, rule) => (
-                    trim_range(text, r.start..r.start + c),
-                    parse_flags(text, r.start + c + 1..r.end),
-                ),
+                Some(c)
+                    if is_flag_list(text, r.start..r.start + c, r.start + c + 1..r.end, rule) =>
+                {
+                    (
+                        trim_range(text, r.start..r.start + c),
+                        parse_flags(text, r.start + c + 1..r.end),
+                    )
+                }
                 _ => (r.clone(), Vec::new()),
             };
             let continues =
@@ -288,6 +311,25 @@ mod tests {
                 (vec!["tau = 10.0".into()], vec!["population".into()]),
                 (vec!["b".into()], vec![]),
             ]
+        );
+    }
+
+    #[test]
+    fn misspelt_flags_are_flags() {
+        let text = "r = 1.0 : populaton\ny = if a: 1 else: b";
+        let l = split(text, FlagRule::Equations, true);
+        assert_eq!(
+            texts(text, &l),
+            vec![
+                (vec!["r = 1.0".into()], vec!["populaton".into()]),
+                (vec!["y = if a: 1 else: b".into()], vec![]),
+            ]
+        );
+        let text = "tau = 10.0 : populaton";
+        let l = split(text, FlagRule::Parameters, false);
+        assert_eq!(
+            texts(text, &l),
+            vec![(vec!["tau = 10.0".into()], vec!["populaton".into()])]
         );
     }
 

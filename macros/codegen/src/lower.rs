@@ -156,7 +156,11 @@ fn single(o: &Ode<'_>, out: &mut Vec<Stmt>, switches: &mut Vec<Stmt>) -> Result<
             out.push(Stmt::Let(step.clone(), factor));
             out.push(Stmt::Let(
                 inc.clone(),
-                Expr::bin(BinOp::Mul, temp(&step), Expr::bin(BinOp::Sub, s, xe.clone())),
+                Expr::bin(
+                    BinOp::Mul,
+                    temp(&step),
+                    Expr::bin(BinOp::Sub, s, xe.clone()),
+                ),
             ));
             switches.push(Stmt::Set(x.into(), Expr::bin(BinOp::Add, xe, temp(&inc))));
         }

@@ -339,6 +339,8 @@ struct Analyser<'d> {
     post_targets: Vec<String>,
     /// Names whose future value `_x` may appear (implicit ODEs).
     future_names: Vec<String>,
+    /// Variables defined by lines that failed to parse.
+    failed: Vec<(String, Span)>,
 }
 
 /// Where an expression is resolved; decides which names are allowed.
@@ -609,7 +611,14 @@ impl<'d> Analyser<'d> {
                 .and_then(|t| parser::parse_statement(&t, block))
             {
                 Ok(s) => out.push((s, line.flags, span)),
-                Err(e) => self.err(e),
+                Err(e) => {
+                    self.err(e);
+                    // Declare what the line defines, so that its failure does
+                    // not cause errors elsewhere (unknown name, missing `r`).
+                    if let Some(name) = defined_name(&text[line.segments[0].clone()]) {
+                        self.failed.push((name, span));
+                    }
+                }
             }
         }
         out
@@ -726,6 +735,18 @@ impl<'d> Analyser<'d> {
                 nspan,
             );
             let _ = span;
+        }
+        for (name, span) in std::mem::take(&mut self.failed) {
+            if !self.decl_spans.contains_key(&name) {
+                self.decl_spans.insert(name.clone(), (block, span));
+                self.attributes.push(Attribute {
+                    name,
+                    is_param: false,
+                    locality: Locality::Local,
+                    ty: Ty::Float,
+                    init: 0.0,
+                });
+            }
         }
     }
 
@@ -1023,11 +1044,21 @@ impl<'d> Analyser<'d> {
                         .iter()
                         .any(|a| a.name == attr && a.locality == Locality::Local)
                     {
-                        self.err(Diagnostic::new(
+                        let locals: Vec<String> = self
+                            .attributes
+                            .iter()
+                            .filter(|a| a.locality == Locality::Local)
+                            .map(|a| a.name.clone())
+                            .collect();
+                        let mut d = Diagnostic::new(
                             block,
                             cargs[0].span(),
                             format!("there is no local attribute `{attr}` for `{name}({attr})`"),
-                        ));
+                        );
+                        if let Some(h) = did_you_mean(&attr, locals.iter().map(String::as_str)) {
+                            d = d.with_help(h);
+                        }
+                        self.err(d);
                         return Expr::Num(0.0);
                     }
                 }
@@ -1322,7 +1353,7 @@ impl<'d> Analyser<'d> {
             let x = &eq.target;
             let s = s.replace("_t_gradient_", &format!("(_{x}-{x})"));
             let line = Line {
-                segments: vec![0..s.len()],
+                segments: std::iter::once(0..s.len()).collect(),
                 flags: vec![],
             };
             let saved = std::mem::take(&mut self.errors);
@@ -1441,6 +1472,7 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         pre_targets: Vec::new(),
         post_targets: Vec::new(),
         future_names: Vec::new(),
+        failed: Vec::new(),
     };
     let allowed: &[Block] = match (kind, spiking) {
         (Kind::Neuron, false) => &[Block::Parameters, Block::Equations, Block::Functions],
@@ -1597,6 +1629,33 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
     })
 }
 
+/// The variable a statement defines, read from its text alone (for lines
+/// that fail to parse): `x = ...`, `x += ...`, or the `x` of `dx/dt`.
+fn defined_name(line: &str) -> Option<String> {
+    let b = line.as_bytes();
+    let op = (0..b.len()).find(|&i| {
+        b[i] == b'='
+            && b.get(i + 1) != Some(&b'=')
+            && (i == 0 || !matches!(b[i - 1], b'=' | b'<' | b'>' | b'!'))
+    })?;
+    let lhs = line[..op].trim_end_matches(['+', '-', '*', '/']).trim();
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if ident(lhs) {
+        return Some(lhs.to_string());
+    }
+    let compact: String = lhs.chars().filter(|c| !c.is_whitespace()).collect();
+    let end = compact.find("/dt")?;
+    let start = compact[..end]
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |p| p + 1);
+    let d = &compact[start..end];
+    d.strip_prefix('d').filter(|x| ident(x)).map(str::to_string)
+}
+
 fn is_word(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
@@ -1634,6 +1693,14 @@ pub fn future_substitution(s: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_defined_by_unparsable_lines() {
+        assert_eq!(defined_name("r = 2 * * v").as_deref(), Some("r"));
+        assert_eq!(defined_name("x += $").as_deref(), Some("x"));
+        assert_eq!(defined_name("tau * dv/dt = (").as_deref(), Some("v"));
+        assert_eq!(defined_name("a == b"), None);
+    }
 
     #[test]
     fn future_substitution_reproduces_non_overlapping_matches() {

@@ -1,0 +1,173 @@
+//! Reproducibility: a seed determines a simulation bit for bit, whatever the
+//! number of threads.
+//!
+//! The network is large enough for every parallel path of the run-time to be
+//! taken when it has more than one thread: its main population has more than
+//! `2 * PAR_CHUNK` neurons (neuron updates split in chunks), its projections
+//! have more than `PAR_CHUNK` dendrites (transmission split by dendrite), and
+//! its random variables draw more than `4 * RANDOM_CHUNK` values per step
+//! (draws split in chunks). It has random initial values, random weights,
+//! random connectivity, noise in the equations, a global operation
+//! (`mean(r)`), three targets read by `sum(exc)`, `sum(inh)` and `sum()`, and
+//! two learning rules (Oja and Hebb).
+//!
+//! The same seed run with 1, 2 and 4 threads, or twice with one thread, must
+//! record exactly the same values (compared with `f64::to_bits`) and end with
+//! exactly the same weights; another seed must give other values.
+
+use annarchy::prelude::*;
+use annarchy::runtime::model::PAR_CHUNK;
+use annarchy::runtime::random::RANDOM_CHUNK;
+
+annarchy::neuron! {
+    /// A leaky rate neuron with Gaussian noise on its input, uniform noise on
+    /// its rate, a normalisation by the population's mean rate, and every
+    /// target it receives through `sum()`.
+    pub struct NoisyRate {
+        parameters: "
+            tau = 10.0 : population
+            baseline = 0.05
+        ",
+        equations: "
+            tau * dv/dt + v = sum(exc) - sum(inh) + 0.5 * sum() + baseline - 0.5 * mean(r) + Normal(0.0, 0.1)
+            r = pos(v) + Uniform(0.0, 0.01)
+        ",
+    }
+}
+
+/// Neurons of the main population: above `2 * PAR_CHUNK`.
+const BIG: usize = 9000;
+/// Neurons of the input population.
+const INPUT: usize = 1000;
+/// Steps simulated.
+const STEPS: usize = 50;
+
+/// Everything a run produces, as bit patterns.
+#[derive(Debug, PartialEq, Eq)]
+struct Outcome {
+    /// `(what, values)`: recorded variables, then final weights.
+    series: Vec<(String, Vec<u64>)>,
+}
+
+fn bits(values: impl IntoIterator<Item = f64>) -> Vec<u64> {
+    values.into_iter().map(f64::to_bits).collect()
+}
+
+/// Builds the network with `seed` and `threads`, simulates [`STEPS`] steps
+/// and collects recordings and final weights.
+fn run(seed: u64, threads: usize) -> annarchy::Result<Outcome> {
+    let mut b = Network::builder().dt(1.0)?.seed(seed).threads(threads);
+    let input = b.population::<InputArray>("input", INPUT)?;
+    let big = b.population::<NoisyRate>("big", (90, 100))?;
+    b.set(input, "r", RandomDistribution::uniform(0.0, 1.0))?;
+    b.set(big, "v", RandomDistribution::normal(0.0, 0.5))?;
+    b.set(big, "baseline", RandomDistribution::uniform(0.0, 0.1))?;
+
+    let ff = b
+        .projection::<Oja>(input, big, "exc")
+        .name("ff")
+        .connect_fixed_probability(0.01, RandomDistribution::uniform(0.0, 0.2))?;
+    let lateral = b
+        .projection::<Hebb>(big, big, "inh")
+        .name("lateral")
+        .connect_fixed_number_pre(4, RandomDistribution::normal(0.05, 0.01).with_min(0.0))?;
+    let extra = b
+        .projection::<DefaultRateSynapse>(input, big, "mod")
+        .name("extra")
+        .connect_fixed_probability(0.002, RandomDistribution::uniform(-0.5, 0.5))?;
+    b.proj_set(ff, "eta", 0.05)?;
+    b.proj_set(lateral, "eta", 0.001)?;
+
+    let m_big = b.monitor(big, &["r", "v", "sum(exc)", "sum(inh)", "sum(mod)"])?;
+    let m_input = b.monitor(input, &["r"])?;
+    let mut net = b.build()?;
+
+    // The parallel paths are taken: a population of more than two chunks,
+    // projections with more than one chunk of dendrites, random draws of
+    // more than four chunks.
+    assert!(net.population_size(big) >= 2 * PAR_CHUNK);
+    assert!(net.population_size(big) > 4 * RANDOM_CHUNK);
+    for proj in [AnyProj::from(ff), lateral.into(), extra.into()] {
+        assert!(net.post_ranks(proj).len() >= PAR_CHUNK);
+    }
+
+    for _ in 0..STEPS {
+        net.step();
+    }
+
+    let mut series = Vec::new();
+    for var in ["r", "v", "sum(exc)", "sum(inh)", "sum(mod)"] {
+        let rec = net.monitor_get(m_big, var)?;
+        assert_eq!(rec.values.len(), STEPS);
+        assert!(rec.values.iter().all(|row| row.len() == BIG));
+        series.push((format!("big.{var}"), bits(rec.values.concat())));
+    }
+    let rec = net.monitor_get(m_input, "r")?;
+    series.push(("input.r".into(), bits(rec.values.concat())));
+    for (name, proj) in [
+        ("ff", AnyProj::from(ff)),
+        ("lateral", lateral.into()),
+        ("extra", extra.into()),
+    ] {
+        series.push((format!("{name}.w"), bits(net.proj_get(proj, "w")?)));
+        let pre: Vec<f64> = net
+            .connectivity(proj)
+            .pre_ranks
+            .iter()
+            .map(|&r| f64::from(r))
+            .collect();
+        series.push((format!("{name}.pre_ranks"), bits(pre)));
+    }
+    series.push(("big.tau".into(), bits(net.get(big, "tau")?)));
+    series.push(("big.baseline".into(), bits(net.get(big, "baseline")?)));
+    Ok(Outcome { series })
+}
+
+/// Asserts that two outcomes are bitwise equal, naming the first difference.
+fn assert_identical(a: &Outcome, b: &Outcome, what: &str) {
+    assert_eq!(a.series.len(), b.series.len(), "{what}: number of series");
+    for ((name_a, va), (name_b, vb)) in a.series.iter().zip(&b.series) {
+        assert_eq!(name_a, name_b);
+        assert_eq!(va.len(), vb.len(), "{what}: length of {name_a}");
+        if let Some(i) = va.iter().zip(vb).position(|(x, y)| x != y) {
+            panic!(
+                "{what}: {name_a}[{i}] differs: {} vs {}",
+                f64::from_bits(va[i]),
+                f64::from_bits(vb[i])
+            );
+        }
+    }
+}
+
+/// The same seed gives the same simulation with 1, 2 and 4 threads.
+#[test]
+fn same_seed_same_results_for_any_number_of_threads() -> annarchy::Result<()> {
+    let one = run(7, 1)?;
+    // The run is not trivial: the noise and the learning change values.
+    let r = &one.series[0].1;
+    let distinct: std::collections::BTreeSet<u64> = r.iter().copied().collect();
+    assert!(distinct.len() > BIG, "the recorded rates vary");
+    for threads in [2, 4] {
+        let many = run(7, threads)?;
+        assert_identical(&one, &many, &format!("1 thread vs {threads} threads"));
+    }
+    Ok(())
+}
+
+/// Two runs with the same seed and one thread are identical; another seed
+/// gives other connectivity, initial values, noise and weights.
+#[test]
+fn seed_determines_the_run() -> annarchy::Result<()> {
+    let a = run(11, 1)?;
+    let b = run(11, 1)?;
+    assert_identical(&a, &b, "two runs of seed 11");
+    let c = run(12, 1)?;
+    assert_eq!(a.series.len(), c.series.len());
+    for ((name, va), (_, vc)) in a.series.iter().zip(&c.series) {
+        if name == "big.tau" {
+            continue; // A parameter left at its default value.
+        }
+        assert_ne!(va, vc, "{name} does not depend on the seed");
+    }
+    Ok(())
+}

@@ -1,0 +1,10 @@
+use annarchy::neuron;
+
+neuron! {
+    struct HalfInt {
+        parameters: "n = 2.5 : int",
+        equations: "r = n",
+    }
+}
+
+fn main() {}

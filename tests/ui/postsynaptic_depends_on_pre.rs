@@ -1,0 +1,9 @@
+use annarchy::synapse;
+
+synapse! {
+    struct PostFromPre {
+        equations: "m = pre.r : postsynaptic",
+    }
+}
+
+fn main() {}

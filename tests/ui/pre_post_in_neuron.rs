@@ -1,0 +1,9 @@
+use annarchy::neuron;
+
+neuron! {
+    struct ReadsPre {
+        equations: "r = pre.r",
+    }
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use annarchy::synapse;
+
+synapse! {
+    struct GlobalFromLocal {
+        equations: "m = w : projection",
+    }
+}
+
+fn main() {}

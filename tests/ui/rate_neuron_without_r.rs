@@ -1,0 +1,9 @@
+use annarchy::neuron;
+
+neuron! {
+    struct NoRate {
+        equations: "dv/dt = -v",
+    }
+}
+
+fn main() {}

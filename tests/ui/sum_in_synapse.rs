@@ -1,0 +1,9 @@
+use annarchy::synapse;
+
+synapse! {
+    struct SumInSynapse {
+        equations: "dw/dt = sum(exc)",
+    }
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use annarchy::synapse;
+
+synapse! {
+    struct Median {
+        operation: "median",
+    }
+}
+
+fn main() {}
