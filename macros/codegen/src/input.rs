@@ -188,8 +188,19 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
                     "constants",
                 ],
             };
-            let hint = crate::diagnostic::did_you_mean(&k, keys.iter().copied())
-                .map_or(String::new(), |h| format!(" ({h})"));
+            let close = keys
+                .iter()
+                .copied()
+                .find(|c| crate::diagnostic::did_you_mean(&k, [*c]).is_some());
+            let hint = close.map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
+            // Analyse the text as the block it was probably meant for, so that
+            // its own errors are reported too (and no false one for its absence).
+            if let (Some(b), FieldValue::Lit(Lit::Str(text))) = (close.and_then(block_of), value)
+                && !def.blocks.contains_key(b.key())
+            {
+                def.blocks.insert(b.key(), text.value());
+                spans.insert(b.key(), text.span());
+            }
             let msg = format!(
                 "unknown key `{k}` in {} `{}`{hint}; the keys of a {} are: {}",
                 kind.word(),
