@@ -693,9 +693,7 @@ impl NetworkBuilder {
                         pop.name
                     ))
                 })?;
-                let ring = if max_delay > 1
-                    && pop.state.info().attributes[index].locality == Locality::Local
-                {
+                let ring = if max_delay > 1 {
                     let pos = match pop.rings.iter().position(|r| r.attr == index) {
                         Some(i) => i,
                         None => {
