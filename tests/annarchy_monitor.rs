@@ -1,12 +1,18 @@
 //! ANNarchy 4.8's own monitor tests (`tests/Monitor/`) for rate-coded
 //! populations and views: recording every step or every period, start,
-//! pause and resume, views of several neurons; one `#[test]` per ANNarchy
-//! test method, with the same expected values.
+//! pause and resume, views of several neurons, a synaptic variable of a
+//! projection; one `#[test]` per ANNarchy test method, with the same expected
+//! values.
 //!
 //! Each ANNarchy test class becomes a builder function that mirrors its
 //! `setUpClass` and `setUp`. Tests are named `<class>_<method>`. The spiking
-//! tests of `test_PopulationMonitor`, what its network leaves out, and
-//! `test_ProjectionMonitor` (a known difference) are listed in `TESTS.md`.
+//! tests of `test_PopulationMonitor` and what its network leaves out are
+//! listed in `TESTS.md`.
+//!
+//! A network here refuses a projection on a target that the post-synaptic
+//! model never reads (`sum(target)`). Where an ANNarchy test connects to
+//! such a target, the post-synaptic model here also computes
+//! `received = sum(target)`, a variable that nothing asserted depends on.
 
 use annarchy::prelude::*;
 
@@ -35,10 +41,32 @@ neuron! {
     }
 }
 
+neuron! {
+    /// `r = t`; reads `exc` into `received`.
+    struct TimeNeuronExc {
+        equations: "
+            r = t
+            received = sum(exc)
+        ",
+    }
+}
+
+synapse! {
+    /// The original's `Oja`: two unused parameters and `w = t`.
+    struct WeightIsTime {
+        parameters: "
+            tau = 5000.0
+            alpha = 8.0
+        ",
+        equations: "w = t",
+    }
+}
+
 /// `test_PopulationMonitor`: pop1 (3 neurons) and pop2 (5 neurons) with
-/// `r = t`, and the monitors `m`, `n`, `o`, `p`, `q` and `r` of the original.
-/// (The spiking populations `pop3`, `pop4` and their monitors `s`, `t`, and
-/// the projection from pop1 to pop2, are not part of it: see `TESTS.md`.)
+/// `r = t`, an all-to-all projection from pop1 to pop2 (weight 1, `w = t`),
+/// and the monitors `m`, `n`, `o`, `p`, `q` and `r` of the original. (The
+/// spiking populations `pop3`, `pop4` and their monitors `s`, `t` are not
+/// part of it: see `TESTS.md`.)
 struct PopulationMonitor {
     net: Network,
     /// `Monitor(pop1, 'r')`
@@ -58,7 +86,9 @@ struct PopulationMonitor {
 fn population_monitor() -> annarchy::Result<PopulationMonitor> {
     let mut b = Network::builder();
     let pop1 = b.population::<TimeNeuron>("pop1", 3)?;
-    let pop2 = b.population::<TimeNeuron>("pop2", 5)?;
+    let pop2 = b.population::<TimeNeuronExc>("pop2", 5)?;
+    b.projection::<WeightIsTime>(pop1, pop2, "exc")
+        .connect_all_to_all(1.0)?;
     let m = b.monitor(pop1, &["r"])?;
     let first_two = b.view(pop1, 0..2)?;
     let n = b.monitor(&first_two, &["r"])?;
@@ -179,5 +209,64 @@ fn test_population_monitor_popview2() -> TestResult {
     t.net.simulate(10.0)?;
     let datar = t.net.monitor_get(t.r, "r")?;
     assert_eq!(datar.values, rows(0.0, 1.0, 10, 3));
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// tests/Monitor/test_Projection.py
+
+neuron! {
+    /// `r = t`.
+    struct SimplePreNeuron {
+        equations: "r = t",
+    }
+}
+
+neuron! {
+    /// `r = 10 - t`; reads `exc` into `received`.
+    struct SimplePostNeuron {
+        equations: "
+            r = 10 - t
+            received = sum(exc)
+        ",
+    }
+}
+
+synapse! {
+    /// A synaptic variable of the pre- and post-synaptic rates.
+    struct SimpleSynapse {
+        equations: "y = pre.r * post.r * w",
+    }
+}
+
+/// `test_ProjectionMonitor`: 2 pre neurons, 1 post neuron, all-to-all with
+/// weight 0.5, `y` of the projection monitored.
+fn projection_monitor() -> annarchy::Result<(Network, MonitorId)> {
+    let mut b = Network::builder();
+    let p0 = b.population::<SimplePreNeuron>("p0", 2)?;
+    let p1 = b.population::<SimplePostNeuron>("p1", 1)?;
+    let proj = b
+        .projection::<SimpleSynapse>(p0, p1, "exc")
+        .connect_all_to_all(0.5)?;
+    let mon_m = b.monitor(proj, &["y"])?;
+    let mut net = b.build()?;
+    reset(&mut net);
+    Ok((net, mon_m))
+}
+
+#[test]
+fn test_projection_monitor_y_sim_10() -> TestResult {
+    let (mut net, mon_m) = projection_monitor()?;
+    net.simulate(10.0)?;
+    // One row per step; the one dendrite's two synapses.
+    let data_m = net.monitor_get(mon_m, "y")?;
+    let target_m = [0.0, 4.5, 8.0, 10.5, 12.0, 12.5, 12.0, 10.5, 8.0, 4.5].map(|y| vec![y, y]);
+    assert_eq!(data_m.values.len(), target_m.len());
+    for (row, target) in data_m.values.iter().zip(&target_m) {
+        assert_eq!(row.len(), target.len());
+        for (y, t) in row.iter().zip(target) {
+            approx::assert_relative_eq!(*y, *t, max_relative = 1e-5, epsilon = 1e-8);
+        }
+    }
     Ok(())
 }

@@ -7,11 +7,18 @@
 //! Each ANNarchy test class becomes a builder function that mirrors its
 //! `setUpClass` and `setUp`. Tests are named `<class>_<method>`. ANNarchy runs
 //! every class once per storage format; there is one storage here, so each
-//! test runs once. The list of ported tests, of those that wait for a
-//! feature and of the known differences is in `TESTS.md`.
+//! test runs once. The list of ported tests and of those that wait for a
+//! feature is in `TESTS.md`.
+//!
+//! A network here refuses a projection on a target that the post-synaptic
+//! model never reads (`sum(target)`). Where an ANNarchy test connects to
+//! such a target only to inspect the projection, the post-synaptic model
+//! here also computes `received = sum(target)`, a variable that nothing
+//! asserted depends on.
 
 use annarchy::prelude::*;
 use annarchy::runtime::connectivity::LilBuilder;
+use annarchy::runtime::model::{NeuronModel, SynapseModel};
 use annarchy::runtime::random::stream;
 use approx::assert_relative_eq;
 
@@ -43,6 +50,48 @@ fn random_values(seed: u64, n: usize) -> Vec<f64> {
     RandomDistribution::uniform(0.0, 1.0).sample_n(&mut stream(seed, &[n as u64]), n)
 }
 
+/// `dendrite(post).name = value`: every synapse of the dendrite.
+fn set_dendrite(
+    net: &mut Network,
+    proj: impl Into<AnyProj> + Copy,
+    post: u32,
+    name: &str,
+    value: f64,
+) -> TestResult {
+    let pre_ranks = net.dendrite(proj, post)?.pre_ranks().to_vec();
+    for pre in pre_ranks {
+        net.set_synapse(proj, post, pre, name, value)?;
+    }
+    Ok(())
+}
+
+/// `dendrite(post).set({name: value, ...})`: each attribute on every synapse
+/// of the dendrite.
+fn set_dendrite_with(
+    net: &mut Network,
+    proj: impl Into<AnyProj> + Copy,
+    post: u32,
+    values: &[(&str, f64)],
+) -> TestResult {
+    for &(name, value) in values {
+        set_dendrite(net, proj, post, name, value)?;
+    }
+    Ok(())
+}
+
+/// `dendrite(post)[k].name = value`: the `k`-th synapse of the dendrite.
+fn set_dendrite_synapse(
+    net: &mut Network,
+    proj: impl Into<AnyProj> + Copy,
+    post: u32,
+    k: usize,
+    name: &str,
+    value: f64,
+) -> TestResult {
+    let pre = net.dendrite(proj, post)?.pre_ranks()[k];
+    net.set_synapse(proj, post, pre, name, value)
+}
+
 /// `proj.connectivity_matrix()` times `pre_r`, summed over pre neurons: the
 /// weighted sum numpy computes from the dense weight matrix.
 fn weighted_sums(net: &Network, proj: AnyProj, post_size: usize, pre_r: &[f64]) -> Vec<f64> {
@@ -63,7 +112,358 @@ fn weighted_sums(net: &Network, proj: AnyProj, post_size: usize, pre_r: &[f64]) 
 }
 
 // ---------------------------------------------------------------------------
+// tests/RateSynapse/test_Dendrite.py
+
+neuron! {
+    /// `r += 1/tau * t`.
+    struct DendriteNeuron {
+        parameters: "tau = 10",
+        equations: "r += 1/tau * t",
+    }
+}
+
+neuron! {
+    /// A global `tau`, `r` initialised to 1; reads `exc` into `received`.
+    struct DendriteNeuron2 {
+        parameters: "tau = 10: population",
+        equations: "
+            r += 1/tau * t: init = 1.0
+            received = sum(exc)
+        ",
+    }
+}
+
+synapse! {
+    /// Oja's rule with a `postsynaptic` `tau` and a local `alpha`.
+    struct DendriteOja {
+        parameters: "
+            tau = 5000.0 : postsynaptic
+            alpha = 8.0
+        ",
+        equations: "tau * dw/dt = pre.r * post.r - alpha * post.r^2 * w",
+    }
+}
+
+/// `test_DendriteDefaultSynapse` / `test_DendriteModifiedSynapse`: 5 pre
+/// neurons, 8 post neurons, all-to-all with weight 1 and synapse `S`.
+fn dendrite_network<S: SynapseModel>() -> annarchy::Result<(Network, ProjId<S>)> {
+    let mut b = Network::builder();
+    let pop1 = b.population::<DendriteNeuron>("pop1", 5)?;
+    let pop2 = b.population::<DendriteNeuron2>("pop2", 8)?;
+    let proj = b
+        .projection::<S>(pop1, pop2, "exc")
+        .connect_all_to_all(1.0)?;
+    let mut net = b.build()?;
+    reset(&mut net);
+    Ok((net, proj))
+}
+
+fn dendrite_default_synapse() -> annarchy::Result<(Network, ProjId<DefaultRateSynapse>)> {
+    dendrite_network::<DefaultRateSynapse>()
+}
+
+fn dendrite_modified_synapse() -> annarchy::Result<(Network, ProjId<DendriteOja>)> {
+    dendrite_network::<DendriteOja>()
+}
+
+#[test]
+fn test_dendrite_default_synapse_none() -> TestResult {
+    let (net, proj) = dendrite_default_synapse()?;
+    assert!(net.dendrite(proj, 14).is_err());
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_default_synapse_pre_ranks() -> TestResult {
+    let (net, proj) = dendrite_default_synapse()?;
+    assert_eq!(net.dendrite(proj, 5)?.pre_ranks(), [0, 1, 2, 3, 4]);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_default_synapse_dendrite_size() -> TestResult {
+    let (net, proj) = dendrite_default_synapse()?;
+    assert_eq!(net.dendrite(proj, 3)?.size(), 5);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_default_synapse_get_dendrite_weights() -> TestResult {
+    let (net, proj) = dendrite_default_synapse()?;
+    assert_all_close(&net.dendrite(proj, 7)?.get("w")?, &[1.0; 5]);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_default_synapse_set_weights() -> TestResult {
+    let (mut net, proj) = dendrite_default_synapse()?;
+    set_dendrite(&mut net, proj, 6, "w", 2.0)?;
+    assert_all_close(&net.dendrite(proj, 6)?.get("w")?, &[2.0; 5]);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_default_synapse_set_weights_2() -> TestResult {
+    let (mut net, proj) = dendrite_default_synapse()?;
+    // unittest runs `test_set_weights` just before, on the same network, and
+    // `reset()` keeps the weights: the dendrite starts at 2.0.
+    set_dendrite(&mut net, proj, 6, "w", 2.0)?;
+    set_dendrite_synapse(&mut net, proj, 6, 2, "w", 3.0)?;
+    assert_all_close(
+        &net.dendrite(proj, 6)?.get("w")?,
+        &[2.0, 2.0, 3.0, 2.0, 2.0],
+    );
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_none() -> TestResult {
+    let (net, proj) = dendrite_modified_synapse()?;
+    assert!(net.dendrite(proj, 14).is_err());
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_pre_ranks() -> TestResult {
+    let (net, proj) = dendrite_modified_synapse()?;
+    assert_eq!(net.dendrite(proj, 5)?.pre_ranks(), [0, 1, 2, 3, 4]);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_dendrite_size() -> TestResult {
+    let (net, proj) = dendrite_modified_synapse()?;
+    assert_eq!(net.dendrite(proj, 3)?.size(), 5);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_get_dendrite_tau() -> TestResult {
+    let (net, proj) = dendrite_modified_synapse()?;
+    assert_all_close(&net.dendrite(proj, 1)?.get("tau")?, &[5000.0]);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_get_dendrite_alpha() -> TestResult {
+    let (net, proj) = dendrite_modified_synapse()?;
+    assert_all_close(&net.dendrite(proj, 0)?.get("alpha")?, &[8.0; 5]);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_get_dendrite_weights() -> TestResult {
+    let (net, proj) = dendrite_modified_synapse()?;
+    assert_all_close(&net.dendrite(proj, 7)?.get("w")?, &[1.0; 5]);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_set_tau() -> TestResult {
+    let (mut net, proj) = dendrite_modified_synapse()?;
+    net.proj_set(proj, "tau", 6000.0)?;
+    assert_all_close(&net.dendrite(proj, 0)?.get("tau")?, &[6000.0]);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_set_tau_2() -> TestResult {
+    let (mut net, proj) = dendrite_modified_synapse()?;
+    let mut old_value = net.proj(proj).tau().to_vec();
+    old_value[1] = 7000.0;
+
+    set_dendrite(&mut net, proj, 1, "tau", 7000.0)?;
+    assert_all_close(&net.dendrite(proj, 1)?.get("tau")?, &[7000.0]);
+    assert_all_close(net.proj(proj).tau(), &old_value);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_set_alpha() -> TestResult {
+    let (mut net, proj) = dendrite_modified_synapse()?;
+    set_dendrite(&mut net, proj, 4, "alpha", 9.0)?;
+    assert_all_close(&net.dendrite(proj, 4)?.get("alpha")?, &[9.0; 5]);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_set_alpha_2() -> TestResult {
+    let (mut net, proj) = dendrite_modified_synapse()?;
+    // unittest runs `test_set_alpha` just before, on the same network, and
+    // `reset()` keeps the projections: the dendrite starts at 9.0.
+    set_dendrite(&mut net, proj, 4, "alpha", 9.0)?;
+    set_dendrite_synapse(&mut net, proj, 4, 1, "alpha", 10.0)?;
+    assert_all_close(
+        &net.dendrite(proj, 4)?.get("alpha")?,
+        &[9.0, 10.0, 9.0, 9.0, 9.0],
+    );
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_set_weights() -> TestResult {
+    let (mut net, proj) = dendrite_modified_synapse()?;
+    set_dendrite(&mut net, proj, 6, "w", 2.0)?;
+    assert_all_close(&net.dendrite(proj, 6)?.get("w")?, &[2.0; 5]);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_set_weights_2() -> TestResult {
+    let (mut net, proj) = dendrite_modified_synapse()?;
+    // State left by `test_set_weights` (see the default synapse's test).
+    set_dendrite(&mut net, proj, 6, "w", 2.0)?;
+    set_dendrite_synapse(&mut net, proj, 6, 2, "w", 3.0)?;
+    assert_all_close(
+        &net.dendrite(proj, 6)?.get("w")?,
+        &[2.0, 2.0, 3.0, 2.0, 2.0],
+    );
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_set_with_dict() -> TestResult {
+    let (mut net, proj) = dendrite_modified_synapse()?;
+    let mut new_value = net.proj(proj).tau().to_vec();
+    new_value[1] = 7000.0;
+
+    // `dendrite(1).set({'tau': 7000})`
+    set_dendrite_with(&mut net, proj, 1, &[("tau", 7000.0)])?;
+    assert_all_close(net.proj(proj).tau(), &new_value);
+    Ok(())
+}
+
+#[test]
+fn test_dendrite_modified_synapse_get_by_name() -> TestResult {
+    let (net, proj) = dendrite_modified_synapse()?;
+    let val = net.dendrite(proj, 1)?.get("tau")?;
+    assert_all_close(&val, &[5000.0]);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
 // tests/RateSynapse/test_Projection.py
+
+neuron! {
+    /// Only a parameter `r`.
+    struct Simple {
+        parameters: "r=0",
+    }
+}
+
+neuron! {
+    /// `Simple`, reading `exc` into `received`.
+    struct SimpleExc {
+        parameters: "r=0",
+        equations: "received = sum(exc)",
+    }
+}
+
+synapse! {
+    /// A local `tau`, a `postsynaptic` `alpha`, decaying weights.
+    struct ProjectionOja {
+        parameters: "
+            tau = 5000.0
+            alpha = 8.0 : postsynaptic
+        ",
+        equations: "dw/dt = -w",
+    }
+}
+
+/// `test_Projection`: 8 pre and 4 post neurons connected from a sparse
+/// (pre x post) matrix: post 1 receives all 8 pre neurons with 0.2, post 3
+/// receives pre 2 to 5 with 0.5.
+fn projection() -> annarchy::Result<(Network, ProjId<ProjectionOja>)> {
+    let mut weight_matrix = Vec::new();
+    for i in 0..8 {
+        weight_matrix.push((i, 1, 0.2));
+    }
+    for i in 2..6 {
+        weight_matrix.push((i, 3, 0.5));
+    }
+    let mut b = Network::builder();
+    let pop1 = b.population::<Simple>("pop1", 8)?;
+    let pop2 = b.population::<SimpleExc>("pop2", 4)?;
+    let proj = b
+        .projection::<ProjectionOja>(pop1, pop2, "exc")
+        .connect_from_sparse(&weight_matrix)?;
+    let mut net = b.build()?;
+    reset(&mut net);
+    Ok((net, proj))
+}
+
+/// `proj.<name>[k]`: the values of the `k`-th dendrite.
+fn per_dendrite(net: &Network, proj: impl Into<AnyProj> + Copy, k: usize, name: &str) -> Vec<f64> {
+    let post = net.post_ranks(proj)[k];
+    net.dendrite(proj, post)
+        .and_then(|d| d.get(name))
+        .expect("an existing dendrite and attribute")
+}
+
+#[test]
+fn test_projection_get_w() -> TestResult {
+    let (net, proj) = projection()?;
+    // row 1 (index 0) with 8 elements
+    assert_all_equal_to(&per_dendrite(&net, proj, 0, "w"), 0.2, 8);
+    // row 3 (index 1) with 4 elements
+    assert_all_equal_to(&per_dendrite(&net, proj, 1, "w"), 0.5, 4);
+    Ok(())
+}
+
+#[test]
+fn test_projection_get_dendrite_w() -> TestResult {
+    let (net, proj) = projection()?;
+    assert_all_equal_to(&net.dendrite(proj, 1)?.get("w")?, 0.2, 8);
+    assert_all_equal_to(&net.dendrite(proj, 3)?.get("w")?, 0.5, 4);
+    Ok(())
+}
+
+#[test]
+fn test_projection_get_tau() -> TestResult {
+    let (net, proj) = projection()?;
+    // Direct access: the typed array, split by dendrite.
+    let tau = net.proj(proj).tau();
+    let conn = net.connectivity(proj);
+    assert_all_equal_to(&tau[conn.row(0)], 5000.0, 8);
+    assert_all_equal_to(&tau[conn.row(1)], 5000.0, 4);
+    Ok(())
+}
+
+#[test]
+fn test_projection_get_tau_2() -> TestResult {
+    let (net, proj) = projection()?;
+    assert_all_equal_to(&per_dendrite(&net, proj, 0, "tau"), 5000.0, 8);
+    assert_all_equal_to(&per_dendrite(&net, proj, 1, "tau"), 5000.0, 4);
+    Ok(())
+}
+
+#[test]
+fn test_projection_get_alpha() -> TestResult {
+    let (net, proj) = projection()?;
+    assert_all_equal_to(net.proj(proj).alpha(), 8.0, 2);
+    Ok(())
+}
+
+#[test]
+fn test_projection_get_alpha_2() -> TestResult {
+    let (net, proj) = projection()?;
+    assert_all_equal_to(&net.proj_get(proj, "alpha")?, 8.0, 2);
+    Ok(())
+}
+
+#[test]
+fn test_projection_get_size() -> TestResult {
+    let (net, proj) = projection()?;
+    assert_eq!(net.connectivity(proj).nb_dendrites(), 2);
+    Ok(())
+}
+
+#[test]
+fn test_projection_get_post_ranks() -> TestResult {
+    let (net, proj) = projection()?;
+    assert_eq!(net.post_ranks(proj), [1, 3]);
+    Ok(())
+}
 
 neuron! {
     /// Only a parameter `r`.
@@ -151,6 +551,48 @@ fn test_slice_projections_both_view() -> TestResult {
 }
 
 // ---------------------------------------------------------------------------
+// tests/RateSynapse/test_RateContinuousUpdate.py
+
+neuron! {
+    /// Only a parameter `r = 1`.
+    struct SimpleNeuron {
+        parameters: "r=1.0",
+    }
+}
+
+neuron! {
+    /// `SimpleNeuron`, reading `exc` into `received`.
+    struct SimpleNeuronExc {
+        parameters: "r=1.0",
+        equations: "received = sum(exc)",
+    }
+}
+
+synapse! {
+    /// Global, semiglobal and local continuous updates.
+    struct EqSet {
+        equations: "
+            glob_var = 0.1 : projection
+            semi_glob_var = 0.2 : postsynaptic
+            w = t + glob_var + semi_glob_var
+        ",
+    }
+}
+
+#[test]
+fn test_rate_coded_continuous_update_invoke_compile() -> TestResult {
+    let mut b = Network::builder();
+    let pop0 = b.population::<SimpleNeuron>("pop0", 3)?;
+    let pop1 = b.population::<SimpleNeuronExc>("pop1", 1)?;
+    b.projection::<EqSet>(pop0, pop1, "exc")
+        .connect_all_to_all(0.0)?;
+    let mut net = b.build()?;
+    reset(&mut net);
+    net.simulate(1.0)?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
 // tests/RateSynapse/test_RateCustomConnectivity.py
 
 neuron! {
@@ -167,10 +609,35 @@ neuron! {
     }
 }
 
-/// `my_diagonal(pre, post, weight)`: each post neuron receives the pre
-/// neurons of ranks `post - 1`, `post` and `post + 1` (those that exist),
-/// with delays `[0] * n`.
-fn my_diagonal(pre: &[u32], post: &[u32], weight: f64) -> annarchy::Result<LilBuilder> {
+neuron! {
+    /// `r = sum(exc)`; reads `exc2` into `received`.
+    struct SumExcNeuron2 {
+        equations: "
+            r = sum(exc)
+            received = sum(exc2)
+        ",
+    }
+}
+
+neuron! {
+    /// `r = sum(exc)`; reads `exc3` into `received`.
+    struct SumExcNeuron3 {
+        equations: "
+            r = sum(exc)
+            received = sum(exc3)
+        ",
+    }
+}
+
+/// `my_diagonal(pre, post, weight, delays)`: each post neuron receives the pre
+/// neurons of ranks `post - 1`, `post` and `post + 1` (those that exist);
+/// `delays(n)` gives the delays of `n` synapses.
+fn my_diagonal(
+    pre: &[u32],
+    post: &[u32],
+    weight: f64,
+    delays: &mut dyn FnMut(usize) -> Vec<f64>,
+) -> annarchy::Result<LilBuilder> {
     let mut synapses = LilBuilder::new();
     for &post_rk in post {
         let pre_ranks: Vec<u32> = [post_rk.checked_sub(1), Some(post_rk), Some(post_rk + 1)]
@@ -179,28 +646,78 @@ fn my_diagonal(pre: &[u32], post: &[u32], weight: f64) -> annarchy::Result<LilBu
             .filter(|r| pre.contains(r))
             .collect();
         let n = pre_ranks.len();
-        synapses.add(post_rk, &pre_ranks, &vec![weight; n], &vec![0.0; n])?;
+        synapses.add(post_rk, &pre_ranks, &vec![weight; n], &delays(n))?;
     }
     Ok(synapses)
 }
 
-/// `test_CustomConnectivityNoDelay`: 5 neurons `r = 1` to 5 neurons
-/// `r = sum(exc)` connected by `my_diagonal` with weight 0.1.
-fn custom_connectivity_no_delay() -> annarchy::Result<(Network, ProjId<DefaultRateSynapse>)> {
+/// `test_CustomConnectivity*`: 5 neurons `r = 1` to 5 neurons `r = sum(exc)`
+/// (model `Post`, which reads `target`) connected by `my_diagonal` on
+/// `target`, with the delays of `delays`.
+fn custom_connectivity<Post: NeuronModel>(
+    target: &str,
+    mut delays: impl FnMut(usize) -> Vec<f64>,
+) -> annarchy::Result<(Network, ProjId<DefaultRateSynapse>)> {
     let mut b = Network::builder();
     let pop1 = b.population::<ConstNeuron>("pop1", 5)?;
-    let pop2 = b.population::<SumExcNeuron>("pop2", 5)?;
+    let pop2 = b.population::<Post>("pop2", 5)?;
     let proj1 = b
-        .projection::<DefaultRateSynapse>(pop1, pop2, "exc")
-        .connect_with_func(|pre, post| my_diagonal(pre.ranks, post.ranks, 0.1))?;
+        .projection::<DefaultRateSynapse>(pop1, pop2, target)
+        .connect_with_func(|pre, post| my_diagonal(pre.ranks, post.ranks, 0.1, &mut delays))?;
     let mut net = b.build()?;
     reset(&mut net);
     Ok((net, proj1))
 }
 
+/// `test_CustomConnectivityNoDelay`: delays `[0] * n`.
+fn custom_connectivity_no_delay() -> annarchy::Result<(Network, ProjId<DefaultRateSynapse>)> {
+    custom_connectivity::<SumExcNeuron>("exc", |n| vec![0.0; n])
+}
+
+/// `test_CustomConnectivityUniformDelay`: one delay of 2 ms per dendrite.
+fn custom_connectivity_uniform_delay() -> annarchy::Result<(Network, ProjId<DefaultRateSynapse>)> {
+    custom_connectivity::<SumExcNeuron2>("exc2", |_| vec![2.0])
+}
+
+/// `test_CustomConnectivityNonUniformDelay`: `DiscreteUniform(1, 5)` per synapse.
+fn custom_connectivity_non_uniform_delay() -> annarchy::Result<(Network, ProjId<DefaultRateSynapse>)>
+{
+    let mut rng = stream(1, &[5]);
+    custom_connectivity::<SumExcNeuron3>("exc3", move |n| {
+        RandomDistribution::discrete_uniform(1, 5).sample_n(&mut rng, n)
+    })
+}
+
 #[test]
 fn test_custom_connectivity_no_delay_invoke_compile() -> TestResult {
     custom_connectivity_no_delay()?;
+    Ok(())
+}
+
+#[test]
+fn test_custom_connectivity_no_delay_no_delay() -> TestResult {
+    let (net, proj1) = custom_connectivity_no_delay()?;
+    // Without delay, dt.
+    assert_eq!(net.delay(proj1), [1.0]);
+    Ok(())
+}
+
+#[test]
+fn test_custom_connectivity_uniform_delay_invoke_compile() -> TestResult {
+    custom_connectivity_uniform_delay()?;
+    Ok(())
+}
+
+#[test]
+fn test_custom_connectivity_uniform_delay_uniform_delay() -> TestResult {
+    let (net, proj1) = custom_connectivity_uniform_delay()?;
+    assert_eq!(net.delay(proj1), [2.0]);
+    Ok(())
+}
+
+#[test]
+fn test_custom_connectivity_non_uniform_delay_invoke_compile() -> TestResult {
+    custom_connectivity_non_uniform_delay()?;
     Ok(())
 }
 
@@ -372,22 +889,30 @@ neuron! {
 }
 
 neuron! {
-    /// `r = sum(ff)`.
+    /// `r = sum(ff)`; reads `ff_glob` into `received`.
     struct FfNeuron {
-        equations: "r = sum(ff)",
+        equations: "
+            r = sum(ff)
+            received = sum(ff_glob)
+        ",
+    }
+}
+
+synapse! {
+    /// Transmits the global `glob_r` of the pre-synaptic population.
+    struct SynapseGlob {
+        psp: "pre.glob_r * w",
     }
 }
 
 /// `test_UniformDelay`: 3 input neurons to 3 neurons, one pre neuron per
 /// post neuron (fixed number pre 1), weight 1, delay 10 ms; `proj` transmits
-/// the local `r`. (ANNarchy's second projection, `proj2`, transmits the
-/// global `glob_r` on `ff_glob`, a target `FfNeuron` does not read, which
-/// the network here does not accept; it is left out, and so are the two
-/// tests about it: see `TESTS.md`.)
+/// the local `r`, `proj2` the global `glob_r` (target `ff_glob`).
 struct UniformDelay {
     net: Network,
     pop2: PopId<FfNeuron>,
     proj: ProjId<DefaultRateSynapse>,
+    proj2: ProjId<SynapseGlob>,
 }
 
 fn uniform_delay() -> annarchy::Result<UniformDelay> {
@@ -398,9 +923,18 @@ fn uniform_delay() -> annarchy::Result<UniformDelay> {
         .projection::<DefaultRateSynapse>(pop1, pop2, "ff")
         .delays(10.0)
         .connect_fixed_number_pre(1, 1.0)?;
+    let proj2 = b
+        .projection::<SynapseGlob>(pop1, pop2, "ff_glob")
+        .delays(10.0)
+        .connect_fixed_number_pre(1, 1.0)?;
     let mut net = b.build()?;
     reset(&mut net);
-    Ok(UniformDelay { net, pop2, proj })
+    Ok(UniformDelay {
+        net,
+        pop2,
+        proj,
+        proj2,
+    })
 }
 
 #[test]
@@ -434,6 +968,18 @@ fn test_uniform_delay_configured_delay_local() -> TestResult {
 }
 
 #[test]
+fn test_uniform_delay_configured_delay_global() -> TestResult {
+    let mut t = uniform_delay()?;
+    t.net.simulate(10.0)?;
+    assert_all_equal_to(&t.net.get(t.pop2, "sum(ff_glob)")?, -1.0, 3);
+    t.net.simulate(1.0)?;
+    assert_all_equal_to(&t.net.get(t.pop2, "sum(ff_glob)")?, -1.0, 3);
+    t.net.simulate(4.0)?;
+    assert_all_equal_to(&t.net.get(t.pop2, "sum(ff_glob)")?, 9.0, 3);
+    Ok(())
+}
+
+#[test]
 fn test_uniform_delay_modified_delay_local() -> TestResult {
     let mut t = uniform_delay()?;
     t.net.set_delay(t.proj, 5.0)?;
@@ -446,10 +992,26 @@ fn test_uniform_delay_modified_delay_local() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn test_uniform_delay_modified_delay_global() -> TestResult {
+    let mut t = uniform_delay()?;
+    t.net.set_delay(t.proj2, 5.0)?;
+    t.net.simulate(5.0)?;
+    assert_all_equal_to(&t.net.get(t.pop2, "sum(ff_glob)")?, -1.0, 3);
+    t.net.simulate(1.0)?;
+    assert_all_equal_to(&t.net.get(t.pop2, "sum(ff_glob)")?, -1.0, 3);
+    t.net.simulate(4.0)?;
+    assert_all_equal_to(&t.net.get(t.pop2, "sum(ff_glob)")?, 9.0, 3);
+    Ok(())
+}
+
 neuron! {
-    /// `r = sum(p1) + sum(p2)`.
+    /// `r = sum(p1) + sum(p2)`; reads `p3` into `received`.
     struct OutputNeuron {
-        equations: "r = sum(p1) + sum(p2)",
+        equations: "
+            r = sum(p1) + sum(p2)
+            received = sum(p3)
+        ",
     }
 }
 
@@ -469,11 +1031,16 @@ synapse! {
     }
 }
 
+synapse! {
+    /// The mean input.
+    struct SynMean {
+        psp: "pre.r * w",
+        operation: "mean",
+    }
+}
+
 /// `test_SynapseOperations`: a (3, 3) input to 4 neurons, all-to-all with
-/// weight 1, through max (`p1`) and min (`p2`). (ANNarchy's third
-/// projection, mean on `p3`, targets what `OutputNeuron` does not read,
-/// which the network here does not accept; it is left out, and so is
-/// `test_mean`: see `TESTS.md`.)
+/// weight 1, through max (`p1`), min (`p2`) and mean (`p3`).
 fn synapse_operations() -> annarchy::Result<(Network, PopId<InputR>, PopId<OutputNeuron>)> {
     let mut b = Network::builder();
     let pop1 = b.population::<InputR>("pop1", (3, 3))?;
@@ -481,6 +1048,8 @@ fn synapse_operations() -> annarchy::Result<(Network, PopId<InputR>, PopId<Outpu
     b.projection::<SynMax>(pop1, pop2, "p1")
         .connect_all_to_all(1.0)?;
     b.projection::<SynMin>(pop1, pop2, "p2")
+        .connect_all_to_all(1.0)?;
+    b.projection::<SynMean>(pop1, pop2, "p3")
         .connect_all_to_all(1.0)?;
     let mut net = b.build()?;
     reset(&mut net);
@@ -509,8 +1078,49 @@ fn test_synapse_operations_min() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn test_synapse_operations_mean() -> TestResult {
+    let (mut net, pop1, pop2) = synapse_operations()?;
+    let pre_r = random_values(6, 9);
+    let res_mean = pre_r.iter().sum::<f64>() / 9.0;
+    net.set(pop1, "r", pre_r)?;
+    net.simulate(1.0)?;
+    assert_all_equal_to(&net.get(pop2, "sum(p3)")?, res_mean, 4);
+    Ok(())
+}
+
+synapse! {
+    /// Covariance learning with global operations on both sides.
+    struct Cov {
+        parameters: "tau = 5000.0",
+        equations: "tau * dw/dt = (pre.r - mean(pre.r) ) * (post.r - mean(post.r) )",
+    }
+}
+
+#[test]
+fn test_synaptic_access_compile() -> TestResult {
+    let mut b = Network::builder();
+    let pre = b.population::<Simple>("pre", 6)?;
+    let pop = b.population::<SimpleExc>("pop", 1)?;
+    b.projection::<Cov>(pre, pop, "exc")
+        .connect_all_to_all(1.0)?;
+    b.build()?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // tests/RateSynapse/test_RateSynapse.py
+
+synapse! {
+    /// Parameters of the three localities.
+    struct LocalitySyn {
+        parameters: "
+            a = 0.1
+            b = 0.1 : postsynaptic
+            c = 0.1 : projection
+        ",
+    }
+}
 
 synapse! {
     /// Reads the weighted sums of both sides.
@@ -525,6 +1135,17 @@ synapse! {
         parameters: "reversal = 1.0",
         psp: "w*pos(reversal-pre.r)",
     }
+}
+
+#[test]
+fn test_locality_compile() -> TestResult {
+    let mut b = Network::builder();
+    let pre = b.population::<Simple>("pre", 3)?;
+    let post = b.population::<SimpleExc>("post", 1)?;
+    b.projection::<LocalitySyn>(pre, post, "exc")
+        .connect_all_to_all(1.0)?;
+    b.build()?;
+    Ok(())
 }
 
 #[test]
