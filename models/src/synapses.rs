@@ -52,3 +52,68 @@ synapse! {
         ",
     }
 }
+
+synapse! {
+    /// The default spiking synapse: each pre-synaptic spike adds `w` to the
+    /// post-synaptic conductance of the target.
+    pub struct DefaultSpikingSynapse {
+        runtime: ::annarchy_runtime,
+        name: "Event-driven synapse",
+        description: "Increases the post-synaptic conductance from the synaptic efficency after each pre-synaptic spike.",
+        pre_spike: "g_target += w",
+    }
+}
+
+synapse! {
+    /// ANNarchy's `STP`: short-term facilitation and depression (Tsodyks-Markram).
+    pub struct STP {
+        runtime: ::annarchy_runtime,
+        name: "Short-term plasticity",
+        description: "Synapse exhibiting short-term facilitation and depression, implemented using the model of Tsodyks, Markram et al.",
+        parameters: "
+            tau_rec = 100.0 : projection
+            tau_facil = 0.01 : projection
+            U = 0.5
+        ",
+        equations: "
+            dx/dt = (1 - x)/tau_rec : init = 1.0, event-driven
+            du/dt = (U - u)/tau_facil : init = 0.5, event-driven
+        ",
+        pre_spike: "
+            g_target += w * u * x
+            x *= (1 - u)
+            u += U * (1 - u)
+        ",
+    }
+}
+
+synapse! {
+    /// ANNarchy's `STDP`: spike-timing dependent plasticity with
+    /// event-driven pre- and post-synaptic traces.
+    pub struct STDP {
+        runtime: ::annarchy_runtime,
+        name: "Spike-timing dependent plasticity",
+        description: "Synapse exhibiting spike-timing dependent plasticity.",
+        parameters: "
+            tau_plus = 20.0 : projection
+            tau_minus = 20.0 : projection
+            A_plus = 0.01 : projection
+            A_minus = 0.01 : projection
+            w_min = 0.0 : projection
+            w_max = 1.0 : projection
+        ",
+        equations: "
+            tau_plus  * dx/dt = -x : event-driven
+            tau_minus * dy/dt = -y : event-driven
+        ",
+        pre_spike: "
+            g_target += w
+            x += A_plus * w_max
+            w = clip(w + y, w_min, w_max)
+        ",
+        post_spike: "
+            y -= A_minus * w_max
+            w = clip(w + x, w_min, w_max)
+        ",
+    }
+}

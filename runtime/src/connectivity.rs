@@ -612,3 +612,50 @@ mod tests {
         assert!(err.to_string().contains("multiple times"), "{err}");
     }
 }
+
+/// What spike propagation needs besides the rows: for each pre-synaptic
+/// neuron its synapses (in post-major order), each synapse's dendrite, and
+/// each post-synaptic neuron's dendrite.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpikeIndex {
+    /// `pre_synapses[pre_row[j]..pre_row[j + 1]]` are the synapses of pre rank `j`.
+    pub pre_row: Vec<usize>,
+    /// Synapse indices grouped by pre-synaptic rank.
+    pub pre_synapses: Vec<u32>,
+    /// Dendrite (row) of each synapse.
+    pub syn_dendrite: Vec<u32>,
+    /// Dendrite of each post-synaptic rank, `u32::MAX` for none.
+    pub post_dendrite: Vec<u32>,
+}
+
+impl SpikeIndex {
+    /// The index of a connectivity between populations of these sizes.
+    pub fn new(conn: &Connectivity, pre_size: usize, post_size: usize) -> SpikeIndex {
+        let pre = conn.pre_index(pre_size);
+        let mut syn_dendrite = vec![0u32; conn.nb_synapses()];
+        let mut post_dendrite = vec![u32::MAX; post_size];
+        for k in 0..conn.nb_dendrites() {
+            for s in conn.row(k) {
+                syn_dendrite[s] = k as u32;
+            }
+            if let Some(d) = post_dendrite.get_mut(conn.post_ranks[k] as usize) {
+                *d = k as u32;
+            }
+        }
+        SpikeIndex {
+            pre_row: pre.row_ptr,
+            pre_synapses: pre.synapses,
+            syn_dendrite,
+            post_dendrite,
+        }
+    }
+
+    /// The synapses of pre-synaptic rank `j` (none for a rank out of range).
+    #[inline]
+    pub fn synapses_of(&self, j: usize) -> &[u32] {
+        match (self.pre_row.get(j), self.pre_row.get(j + 1)) {
+            (Some(&a), Some(&b)) => &self.pre_synapses[a..b],
+            _ => &[],
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::model::{
     AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, NeuronCtx,
-    NeuronState, RngCtx, ValueType,
+    NeuronState, RngCtx, SpikeOut, ValueType,
 };
 
 static TIMED_ARRAY_INFO: ModelInfo = ModelInfo {
@@ -205,6 +205,141 @@ impl NeuronState for TimedArray {
         self.t = 0;
         self.block = 0;
         self.r.fill(0.0);
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+static SPIKE_SOURCE_INFO: ModelInfo = ModelInfo {
+    type_name: "SpikeSourceArray",
+    name: "Spike source",
+    description: "Spikes emitted at predefined times.",
+    kind: ModelKind::Neuron,
+    spiking: true,
+    attributes: &[],
+    targets: &[],
+    uses_all_targets: false,
+    global_ops: &[],
+    pre_attributes: &[],
+    post_attributes: &[],
+    pre_targets: &[],
+    post_targets: &[],
+    plastic: false,
+    constants: &[],
+    operation: "sum",
+    source: ModelSource {
+        parameters: "",
+        equations: "",
+        functions: "",
+        spike: "",
+        reset: "",
+        refractory: "",
+        psp: "",
+        operation: "",
+        pre_spike: "",
+        post_spike: "",
+    },
+};
+
+/// ANNarchy's `SpikeSourceArray`: each neuron spikes at given times (ms),
+/// counted from the build or the last reset. A time `t` falls in step
+/// `round(t / dt)` (ties to even, as Python's `round`); several times in one
+/// step give one spike.
+#[derive(Clone, Debug)]
+pub struct SpikeSourceArray {
+    /// Spike steps of each neuron, sorted and without repetition.
+    steps: Vec<Vec<i64>>,
+    /// Index of each neuron's next spike.
+    next: Vec<usize>,
+    t: i64,
+}
+
+impl SpikeSourceArray {
+    /// Spike times in ms, one list per neuron.
+    pub fn new(spike_times: &[Vec<f64>], dt: f64) -> Result<SpikeSourceArray> {
+        let mut s = SpikeSourceArray {
+            steps: Vec::new(),
+            next: Vec::new(),
+            t: 0,
+        };
+        s.set_spike_times(spike_times, dt)?;
+        Ok(s)
+    }
+
+    /// Replaces the spike times (same number of neurons once built); the
+    /// times count from the build or last reset, as the internal step does.
+    pub fn set_spike_times(&mut self, spike_times: &[Vec<f64>], dt: f64) -> Result<()> {
+        if !self.steps.is_empty() && spike_times.len() != self.steps.len() {
+            return Err(Error::Invalid {
+                object: "SpikeSourceArray".into(),
+                reason: format!(
+                    "{} lists of spike times given for {} neurons",
+                    spike_times.len(),
+                    self.steps.len()
+                ),
+            });
+        }
+        let mut steps = Vec::with_capacity(spike_times.len());
+        for (i, times) in spike_times.iter().enumerate() {
+            if let Some(bad) = times.iter().find(|t| !t.is_finite() || **t < 0.0) {
+                return Err(Error::Invalid {
+                    object: "SpikeSourceArray".into(),
+                    reason: format!(
+                        "neuron {i}: the spike time {bad} is not a finite, non-negative time"
+                    ),
+                });
+            }
+            let mut s: Vec<i64> = times
+                .iter()
+                .map(|t| (t / dt).round_ties_even() as i64)
+                .collect();
+            s.sort_unstable();
+            s.dedup();
+            steps.push(s);
+        }
+        self.next = steps
+            .iter()
+            .map(|s| s.partition_point(|&x| x < self.t))
+            .collect();
+        self.steps = steps;
+        Ok(())
+    }
+}
+
+impl NeuronState for SpikeSourceArray {
+    fn info(&self) -> &'static ModelInfo {
+        &SPIKE_SOURCE_INFO
+    }
+    fn size(&self) -> usize {
+        self.steps.len()
+    }
+    fn attr(&self, _: usize) -> AttrRef<'_> {
+        AttrRef::Array(&[])
+    }
+    fn attr_mut(&mut self, _: usize) -> AttrMut<'_> {
+        AttrMut::Array(&mut [])
+    }
+    fn update_rng(&mut self, _: &RngCtx) {}
+    fn update(&mut self, _: &NeuronCtx<'_>) {}
+    fn spike_gather(&mut self, _: &NeuronCtx<'_>, out: SpikeOut<'_>) {
+        out.spiked.clear();
+        for (i, (steps, next)) in self.steps.iter().zip(&mut self.next).enumerate() {
+            if steps.get(*next) == Some(&self.t) {
+                out.spiked.push(i as u32);
+                out.last_spike[i] = self.t;
+                *next += 1;
+            }
+        }
+        self.t += 1;
+    }
+    fn update_global_ops(&mut self) {}
+    fn reset(&mut self) {
+        self.t = 0;
+        self.next.fill(0);
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

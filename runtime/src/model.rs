@@ -1,7 +1,7 @@
 //! What the `neuron!` and `synapse!` macros generate code against: model
 //! metadata, and the traits through which the network drives a model's state.
 
-use crate::connectivity::Connectivity;
+use crate::connectivity::{Connectivity, SpikeIndex};
 
 /// How many values an attribute has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -225,8 +225,28 @@ pub struct NeuronCtx<'a> {
     pub sums: &'a [Vec<f64>],
     /// Values of the named constants the model reads, in the model's order.
     pub constants: &'a [f64],
+    /// Step of each neuron's last spike (spiking populations; -10000 before the first).
+    pub last_spike: &'a [i64],
     /// Whether to split the update over the rayon thread pool.
     pub parallel: bool,
+}
+
+/// Where a spiking population's update writes this step's spikes.
+#[derive(Debug)]
+pub struct SpikeOut<'a> {
+    /// Cleared, then filled with the ranks that spike this step, ascending.
+    pub spiked: &'a mut Vec<u32>,
+    /// Step of each neuron's last spike, updated for the neurons that spike.
+    pub last_spike: &'a mut [i64],
+}
+
+/// The pre-synaptic events a projection processes in one step.
+#[derive(Clone, Copy, Debug)]
+pub enum SpikeEvents<'a> {
+    /// Spikes of these pre-synaptic ranks reach all their synapses.
+    Neurons(&'a [u32]),
+    /// Spikes reach these synapses (per-synapse delays).
+    Synapses(&'a [u32]),
 }
 
 /// Seeds of the random streams of one step.
@@ -289,6 +309,18 @@ pub trait NeuronState: Send + Sync + 'static {
     fn update_rng(&mut self, rng: &RngCtx);
     /// One step of the neuron equations.
     fn update(&mut self, ctx: &NeuronCtx<'_>);
+    /// Spiking populations: evaluates the spike condition after `update`,
+    /// runs the reset of the neurons that spike and starts their refractory
+    /// period. Rate-coded populations emit nothing.
+    fn spike_gather(&mut self, ctx: &NeuronCtx<'_>, out: SpikeOut<'_>) {
+        let _ = ctx;
+        out.spiked.clear();
+    }
+    /// Exchanges the storage of a per-neuron attribute with `other` (used
+    /// to let projections write conductances while reading the population).
+    fn swap_array(&mut self, index: usize, other: &mut Vec<f64>) {
+        let _ = (index, other);
+    }
     /// Recomputes the global operations (`mean(r)`, ...) the equations read.
     fn update_global_ops(&mut self);
     /// Restores every attribute to its initial value.
@@ -328,6 +360,12 @@ pub struct SynapseCtx<'a> {
     pub plasticity: bool,
     /// Values of the named constants the model reads.
     pub constants: &'a [f64],
+    /// Spiking: step of the last spike of each pre-synaptic neuron.
+    pub pre_last_spike: &'a [i64],
+    /// Spiking: step of the last spike of each post-synaptic neuron.
+    pub post_last_spike: &'a [i64],
+    /// Spiking: pre-synaptic index of the connectivity.
+    pub index: &'a SpikeIndex,
     /// Whether to split the work over the rayon thread pool.
     pub parallel: bool,
 }
@@ -351,6 +389,19 @@ pub trait SynapseState: Send + Sync + 'static {
     fn update(&mut self, ctx: &SynapseCtx<'_>);
     /// True if the model has continuous equations (so `update` does something).
     fn has_update(&self) -> bool;
+    /// Spiking synapses: processes pre-synaptic spikes (`pre_spike`), adding
+    /// to the post-synaptic conductances `g` of the projection's target.
+    fn pre_spikes(&mut self, ctx: &SynapseCtx<'_>, events: SpikeEvents<'_>, g: &mut [f64]) {
+        let _ = (ctx, events, g);
+    }
+    /// Spiking synapses: processes the spikes of post-synaptic neurons (`post_spike`).
+    fn post_spikes(&mut self, ctx: &SynapseCtx<'_>, spiked: &[u32]) {
+        let _ = (ctx, spiked);
+    }
+    /// True if the model reacts to post-synaptic spikes.
+    fn has_post_spike(&self) -> bool {
+        false
+    }
     /// Restores every attribute but `w` to its initial value.
     fn reset(&mut self);
     /// As `Any`, for typed access.

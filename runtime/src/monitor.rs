@@ -19,6 +19,8 @@ pub(crate) enum Recorded {
     Attr(usize),
     /// `sum(target)`: the target's name (its sums may not exist until build).
     Sum(String),
+    /// Spikes of a spiking population.
+    Spike,
 }
 
 /// Options of a monitor.
@@ -71,6 +73,12 @@ pub(crate) struct Monitor {
     /// Steps of start and pause calls (ANNarchy's `times()`).
     pub starts: Vec<i64>,
     pub stops: Vec<i64>,
+    /// Whether this step is recorded (decided once per step).
+    pub due_now: bool,
+    /// Spikes: for each recorded neuron, the steps of its spikes.
+    pub spikes: Vec<Vec<i64>>,
+    /// Spikes: the population rank of each recorded neuron.
+    pub spike_ranks: Vec<u32>,
 }
 
 impl Monitor {
@@ -96,7 +104,33 @@ impl Monitor {
             width: vec![0; n],
             starts: Vec::new(),
             stops: Vec::new(),
+            due_now: false,
+            spikes: Vec::new(),
+            spike_ranks: Vec::new(),
         }
+    }
+
+    /// The spikes recorded, by population rank; erased unless `keep`.
+    pub fn spikes(&mut self, keep: bool) -> Result<std::collections::BTreeMap<u32, Vec<i64>>> {
+        if !self.vars.iter().any(|(_, r)| *r == Recorded::Spike) {
+            return Err(Error::UnknownAttribute {
+                object: format!("monitor `{}`", self.name),
+                name: "spike".into(),
+                suggestion: None,
+            });
+        }
+        let out = self
+            .spike_ranks
+            .iter()
+            .zip(&self.spikes)
+            .map(|(&r, s)| (r, s.clone()))
+            .collect();
+        if !keep {
+            for s in &mut self.spikes {
+                s.clear();
+            }
+        }
+        Ok(out)
     }
 
     /// Whether step `t` is recorded.

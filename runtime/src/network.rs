@@ -2,14 +2,14 @@
 //! [`NetworkBuilder`] whose [`build`](NetworkBuilder::build) is ANNarchy's
 //! `compile()`, and simulated step by step in ANNarchy's order (SPEC.md 5).
 
-use crate::connectivity::{Connectivity, Delays, LilBuilder};
+use crate::connectivity::{Connectivity, Delays, LilBuilder, SpikeIndex};
 use crate::connectors::{self, Side, Value};
 use crate::error::{Error, Result};
 use crate::geometry::Geometry;
-use crate::inputs::{Schedule, TimedArray};
+use crate::inputs::{Schedule, SpikeSourceArray, TimedArray};
 use crate::model::{
-    AttrRef, Locality, MAX_LINKED, NeuronCtx, NeuronModel, NeuronState, RngCtx, SynapseCtx,
-    SynapseModel, SynapseState, VarRef,
+    AttrRef, Locality, MAX_LINKED, NeuronCtx, NeuronModel, NeuronState, RngCtx, SpikeEvents,
+    SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
 };
 use crate::monitor::{Monitor, MonitorOptions, Recorded, Recording, Source};
 use crate::population::{AttrValue, Population, Ring};
@@ -369,6 +369,18 @@ impl Objects {
         let mut recorded = Vec::new();
         for &v in vars {
             let r = match &source {
+                Source::Population(p, _) if v == "spike" => {
+                    if !self.pops[*p].spiking() {
+                        return Err(Error::Invalid {
+                            object: name,
+                            reason: format!(
+                                "the population `{}` is rate-coded: it has no spikes to record",
+                                self.pops[*p].name
+                            ),
+                        });
+                    }
+                    Recorded::Spike
+                }
                 Source::Population(p, _) => {
                     let pop = &self.pops[*p];
                     if let Some(t) = v.strip_prefix("sum(").and_then(|s| s.strip_suffix(')')) {
@@ -426,14 +438,17 @@ impl Objects {
                 reason: "the period offset must be at least 0 and smaller than the period".into(),
             });
         }
-        self.monitors.push(Monitor::new(
-            name,
-            source,
-            recorded,
-            period,
-            period_offset,
-            opts.start,
-        ));
+        let spike_ranks: Vec<u32> = match &source {
+            Source::Population(p, None) => (0..self.pops[*p].size() as u32).collect(),
+            Source::Population(_, Some(r)) => r.clone(),
+            Source::Projection(..) => Vec::new(),
+        };
+        let mut monitor = Monitor::new(name, source, recorded, period, period_offset, opts.start);
+        if monitor.vars.iter().any(|(_, r)| *r == Recorded::Spike) {
+            monitor.spikes = vec![Vec::new(); spike_ranks.len()];
+            monitor.spike_ranks = spike_ranks;
+        }
+        self.monitors.push(monitor);
         Ok(MonitorId(self.monitors.len() - 1))
     }
 }
@@ -585,6 +600,35 @@ impl NetworkBuilder {
         })
     }
 
+    /// Adds a `SpikeSourceArray` (SPEC.md 8): one list of spike times (ms)
+    /// per neuron.
+    pub fn spike_source_array(
+        &mut self,
+        name: &str,
+        spike_times: &[Vec<f64>],
+    ) -> Result<PopId<SpikeSourceArray>> {
+        if spike_times.is_empty() {
+            return Err(Error::Invalid {
+                object: format!("SpikeSourceArray `{name}`"),
+                reason: "at least one neuron (one list of spike times) is needed".into(),
+            });
+        }
+        let g = Geometry::new(&[spike_times.len()])?;
+        check_size(name, g)?;
+        let s = SpikeSourceArray::new(spike_times, self.objects.dt).map_err(|e| match e {
+            Error::Invalid { reason, .. } => Error::Invalid {
+                object: format!("SpikeSourceArray `{name}`"),
+                reason,
+            },
+            other => other,
+        })?;
+        let index = self.add_population(name, g, Box::new(s))?;
+        Ok(PopId {
+            index,
+            _model: PhantomData,
+        })
+    }
+
     /// Starts a projection from `pre` to `post` on `target`; finish it with
     /// one of the `connect_*` methods. The synapse model is `S`.
     pub fn projection<S: SynapseModel>(
@@ -642,12 +686,36 @@ impl NetworkBuilder {
                 let p = &objects.projs[k];
                 (p.post, p.target.clone(), p.name.clone())
             };
+            let syn_spiking = objects.projs[k].state.info().spiking;
             let pop = &mut objects.pops[post];
             let info = pop.state.info();
-            if info.spiking || objects.projs[k].state.info().spiking {
+            if info.spiking != syn_spiking {
                 return Err(Error::Build(format!(
-                    "projection `{name}`: spiking networks are not available yet"
+                    "projection `{name}`: a {} synapse cannot feed the {} population `{}`",
+                    if syn_spiking { "spiking" } else { "rate-coded" },
+                    if info.spiking {
+                        "spiking"
+                    } else {
+                        "rate-coded"
+                    },
+                    pop.name
                 )));
+            }
+            if info.spiking {
+                let idx = pop.target_index(&target).ok_or_else(|| {
+                    Error::Build(format!(
+                        "projection `{name}`: the post-synaptic population `{}` has no conductance `g_{target}` (its model `{}` uses {})",
+                        pop.name,
+                        info.type_name,
+                        if info.targets.is_empty() {
+                            "none".to_string()
+                        } else {
+                            info.targets.iter().map(|t| format!("g_{t}")).collect::<Vec<_>>().join(", ")
+                        }
+                    ))
+                })?;
+                objects.projs[k].target_index = idx;
+                continue;
             }
             let idx = match pop.target_index(&target) {
                 Some(i) => i,
@@ -751,6 +819,34 @@ impl NetworkBuilder {
             objects.projs[k].pre_links = pre_links;
             objects.projs[k].post_links = post_links;
         }
+        // Spiking: conductances, spike histories, per-synapse event rings.
+        for pop in &mut objects.pops {
+            if pop.spiking() {
+                let info = pop.state.info();
+                pop.g_index = pop
+                    .targets
+                    .iter()
+                    .map(|t| info.attribute_index(&format!("g_{t}")))
+                    .collect();
+            }
+        }
+        for k in 0..objects.projs.len() {
+            let (pre, post) = (objects.projs[k].pre, objects.projs[k].post);
+            if !objects.pops[pre].spiking() {
+                continue;
+            }
+            let (npre, npost) = (objects.pops[pre].size(), objects.pops[post].size());
+            let proj = &mut objects.projs[k];
+            proj.index = SpikeIndex::new(&proj.conn, npre, npost);
+            match &proj.conn.delays {
+                Delays::Uniform(d) if *d > 1 => objects.pops[pre].keep_spikes(*d as usize),
+                Delays::PerSynapse(_) => {
+                    let n = proj.conn.max_delay().max(1) as usize;
+                    proj.events = vec![Vec::new(); n];
+                }
+                _ => {}
+            }
+        }
         objects.resolve_constants()?;
         for pop in &mut objects.pops {
             pop.take_snapshot();
@@ -771,6 +867,7 @@ impl NetworkBuilder {
         let _ = dt;
         Ok(Network {
             objects,
+            scratch: Vec::new(),
             t: 0,
             threads,
             pool,
@@ -907,6 +1004,9 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
             post_links: Vec::new(),
             initial: Vec::new(),
             constants: Vec::new(),
+            index: SpikeIndex::default(),
+            events: Vec::new(),
+            event_head: 0,
         });
         Ok(ProjId {
             index: b.objects.projs.len() - 1,
@@ -1148,6 +1248,8 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
 /// A built network, ready to simulate.
 pub struct Network {
     objects: Objects,
+    /// Storage swapped with a population's conductance while projections add to it.
+    scratch: Vec<f64>,
     t: i64,
     threads: usize,
     pool: Option<rayon::ThreadPool>,
@@ -1329,6 +1431,11 @@ macro_rules! access_methods {
             pub fn dendrite(&self, proj: impl Into<AnyProj>, post: u32) -> Result<Dendrite<'_>> {
                 self.objects.dendrite(proj.into(), post)
             }
+            /// The ranks of a spiking population that spiked in the last step
+            /// (ANNarchy's `pop.spike`), ascending.
+            pub fn spiked(&self, pop: impl Into<AnyPop>) -> &[u32] {
+                &self.objects.pops[pop.into().0].spiked
+            }
             /// Number of synapses of a projection.
             pub fn nb_synapses(&self, proj: impl Into<AnyProj>) -> usize {
                 self.objects.projs[proj.into().0].conn.nb_synapses()
@@ -1509,15 +1616,22 @@ impl Network {
             monitors,
             ..
         } = &mut self.objects;
+        let scratch = &mut self.scratch;
         // 1. Reset the sums of rate-coded populations.
         for pop in pops.iter_mut() {
-            for s in &mut pop.sums {
-                s.fill(0.0);
+            if !pop.spiking() {
+                for s in &mut pop.sums {
+                    s.fill(0.0);
+                }
             }
         }
-        // 2. Transmission.
+        // 2. Transmission: weighted sums, and spikes into conductances.
         for proj in projs.iter_mut() {
             if !proj.transmission || !pops[proj.post].enabled {
+                continue;
+            }
+            if pops[proj.pre].spiking() {
+                transmit_spikes(proj, pops, scratch, t, dt, parallel);
                 continue;
             }
             {
@@ -1532,6 +1646,9 @@ impl Network {
                     global_ops: Self::global_ops(proj, pops),
                     plasticity: proj.plasticity,
                     constants: &proj.constants,
+                    pre_last_spike: &pre.last_spike,
+                    post_last_spike: &post.last_spike,
+                    index: &proj.index,
                     parallel,
                 };
                 proj.state.compute_psp(&ctx, &mut proj.psp);
@@ -1539,6 +1656,13 @@ impl Network {
             let sums = &mut pops[proj.post].sums[proj.target_index];
             for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
                 sums[post as usize] += proj.psp[k];
+            }
+        }
+        // 3. Conductances are recorded after the spikes arrive, before the update.
+        for m in monitors.iter_mut() {
+            m.due_now = m.due(t);
+            if m.due_now {
+                record(m, pops, projs, t, Phase::BeforeUpdate);
             }
         }
         // 4. Random draws.
@@ -1560,15 +1684,18 @@ impl Network {
                 parallel,
             });
         }
-        // 5. Neuron updates.
+        // 5. Neuron updates, each followed by its spike emission.
         for pop in pops.iter_mut() {
             if !pop.enabled {
                 continue;
             }
+            let spiking = pop.spiking();
             let Population {
                 state,
                 sums,
                 constants,
+                spiked,
+                last_spike,
                 ..
             } = pop;
             state.update(&NeuronCtx {
@@ -1576,11 +1703,26 @@ impl Network {
                 dt,
                 sums,
                 constants,
+                last_spike,
                 parallel,
             });
+            if spiking {
+                state.spike_gather(
+                    &NeuronCtx {
+                        t,
+                        dt,
+                        sums,
+                        constants,
+                        last_spike: &[],
+                        parallel,
+                    },
+                    SpikeOut { spiked, last_spike },
+                );
+            }
         }
         // 6. Delay queues.
         for pop in pops.iter_mut() {
+            pop.push_spikes();
             let Population { state, rings, .. } = pop;
             for ring in rings.iter_mut() {
                 match state.attr(ring.attr) {
@@ -1618,16 +1760,47 @@ impl Network {
                 global_ops: Self::global_ops(proj, pops),
                 plasticity: proj.plasticity,
                 constants: &proj.constants,
+                pre_last_spike: &pre.last_spike,
+                post_last_spike: &post.last_spike,
+                index: &proj.index,
                 parallel,
             };
             proj.state.update(&ctx);
         }
-        // 11. Monitors.
-        for m in monitors.iter_mut() {
-            if !m.due(t) {
+        // 9. Post-synaptic events.
+        for proj in projs.iter_mut() {
+            if !proj.transmission || !pops[proj.post].enabled || !proj.state.has_post_spike() {
                 continue;
             }
-            record(m, pops, projs, t);
+            let pre = &pops[proj.pre];
+            let post = &pops[proj.post];
+            if post.spiked.is_empty() {
+                continue;
+            }
+            let ctx = SynapseCtx {
+                t,
+                dt,
+                conn: &proj.conn,
+                pre: Self::linked(pre, &proj.pre_links, &proj.conn),
+                post: Self::linked(post, &proj.post_links, &proj.conn),
+                global_ops: Self::global_ops(proj, pops),
+                plasticity: proj.plasticity,
+                constants: &proj.constants,
+                pre_last_spike: &pre.last_spike,
+                post_last_spike: &post.last_spike,
+                index: &proj.index,
+                parallel,
+            };
+            proj.state.post_spikes(&ctx, &post.spiked);
+        }
+        // 11. Monitors.
+        for m in monitors.iter_mut() {
+            if m.recording {
+                record_spikes(m, pops, t);
+            }
+            if m.due_now {
+                record(m, pops, projs, t, Phase::AfterStep);
+            }
         }
         // 12. Time.
         self.t += 1;
@@ -1638,6 +1811,15 @@ impl Network {
     pub fn monitor_get(&mut self, monitor: MonitorId, variable: &str) -> Result<Recording> {
         let dt = self.objects.dt;
         self.monitor_ref(monitor)?.get(variable, dt, false)
+    }
+
+    /// Spikes recorded by a monitor of `"spike"`: for each recorded neuron
+    /// (population rank), the steps of its spikes. The data is erased.
+    pub fn monitor_spikes(
+        &mut self,
+        monitor: MonitorId,
+    ) -> Result<std::collections::BTreeMap<u32, Vec<i64>>> {
+        self.monitor_ref(monitor)?.spikes(false)
     }
 
     /// Recorded values of `variable`, keeping the data.
@@ -1906,8 +2088,126 @@ impl Network {
     }
 }
 
-fn record(m: &mut Monitor, pops: &[Population], projs: &[Projection], t: i64) {
-    for (v, (_, what)) in m.vars.iter().enumerate() {
+/// Delivers the spikes that reach a projection this step (after its delay)
+/// to the post-synaptic conductances of its target, and adds its
+/// continuous transmission (`psp`), if any.
+fn transmit_spikes(
+    proj: &mut Projection,
+    pops: &mut [Population],
+    scratch: &mut Vec<f64>,
+    t: i64,
+    dt: f64,
+    parallel: bool,
+) {
+    let (pre, post) = (proj.pre, proj.post);
+    let Some(g) = pops[post].g_index.get(proj.target_index).copied().flatten() else {
+        return;
+    };
+    // Per-synapse delays: this step's spikes go into the slots of their arrival.
+    if let Delays::PerSynapse(delays) = &proj.conn.delays {
+        let n = proj.events.len();
+        for &j in &pops[pre].spiked {
+            for &s in proj.index.synapses_of(j as usize) {
+                let d = delays[s as usize].max(1) as usize;
+                proj.events[(proj.event_head + d - 1) % n].push(s);
+            }
+        }
+    }
+    pops[post].state.swap_array(g, scratch);
+    {
+        let pre_pop = &pops[pre];
+        let post_pop = &pops[post];
+        let Projection {
+            conn,
+            state,
+            pre_links,
+            post_links,
+            plasticity,
+            constants,
+            index,
+            events,
+            event_head,
+            psp,
+            ..
+        } = proj;
+        let ctx = SynapseCtx {
+            t,
+            dt,
+            conn,
+            pre: Network::linked(pre_pop, pre_links, conn),
+            post: Network::linked(post_pop, post_links, conn),
+            global_ops: [0.0; MAX_LINKED],
+            plasticity: *plasticity,
+            constants,
+            pre_last_spike: &pre_pop.last_spike,
+            post_last_spike: &post_pop.last_spike,
+            index,
+            parallel,
+        };
+        let arriving = match &conn.delays {
+            Delays::PerSynapse(_) => SpikeEvents::Synapses(&events[*event_head]),
+            Delays::Uniform(d) => SpikeEvents::Neurons(pre_pop.delayed_spikes(*d)),
+            Delays::None => SpikeEvents::Neurons(&pre_pop.spiked),
+        };
+        let any = match arriving {
+            SpikeEvents::Neurons(l) | SpikeEvents::Synapses(l) => !l.is_empty(),
+        };
+        if any {
+            state.pre_spikes(&ctx, arriving, scratch);
+        }
+        if state.info().spiking && !state.info().source.psp.trim().is_empty() {
+            state.compute_psp(&ctx, psp);
+            for (k, &p) in conn.post_ranks.iter().enumerate() {
+                scratch[p as usize] += psp[k];
+            }
+        }
+    }
+    if !proj.events.is_empty() {
+        let head = proj.event_head;
+        proj.events[head].clear();
+        proj.event_head = (head + 1) % proj.events.len();
+    }
+    pops[post].state.swap_array(g, scratch);
+}
+
+/// When a monitor records a variable within a step.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// After spike arrival, before the neuron update: conductances of spiking populations.
+    BeforeUpdate,
+    /// At the end of the step: everything else.
+    AfterStep,
+}
+
+fn record_spikes(m: &mut Monitor, pops: &[Population], t: i64) {
+    let Source::Population(p, ranks) = &m.source else {
+        return;
+    };
+    if !m.vars.iter().any(|(_, r)| *r == Recorded::Spike) {
+        return;
+    }
+    let pop = &pops[*p];
+    for &i in &pop.spiked {
+        let slot = match ranks {
+            None => Some(i as usize),
+            Some(r) => r.iter().position(|&x| x == i),
+        };
+        if let Some(k) = slot {
+            m.spikes[k].push(t);
+        }
+    }
+}
+
+fn record(m: &mut Monitor, pops: &[Population], projs: &[Projection], t: i64, phase: Phase) {
+    for (v, (name, what)) in m.vars.iter().enumerate() {
+        if *what == Recorded::Spike {
+            continue;
+        }
+        let before_update = matches!(&m.source, Source::Population(p, _) if pops[*p].spiking())
+            && name.starts_with("g_");
+        if before_update != (phase == Phase::BeforeUpdate) {
+            continue;
+        }
         let before = m.data[v].len();
         match (&m.source, what) {
             (Source::Population(p, ranks), Recorded::Attr(i)) => match pops[*p].state.attr(*i) {
@@ -1946,7 +2246,7 @@ fn record(m: &mut Monitor, pops: &[Population], projs: &[Projection], t: i64) {
                     }
                 }
             }
-            (Source::Projection(..), Recorded::Sum(_)) => {}
+            (Source::Projection(..), Recorded::Sum(_)) | (_, Recorded::Spike) => {}
         }
         m.width[v] = m.data[v].len() - before;
         m.steps[v].push(t);

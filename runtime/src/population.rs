@@ -111,6 +111,16 @@ pub(crate) struct Population {
     pub initial: Vec<Snapshot>,
     /// Values of the network constants the model reads, in the model's order.
     pub constants: Vec<f64>,
+    /// Spiking: the ranks that spiked in the last step.
+    pub spiked: Vec<u32>,
+    /// Spiking: step of each neuron's last spike (-10000 before the first).
+    pub last_spike: Vec<i64>,
+    /// Spiking: the spikes of past steps, for projections with uniform delays
+    /// (`spike_ring[spike_head]` holds the last step's).
+    pub spike_ring: Vec<Vec<u32>>,
+    pub spike_head: usize,
+    /// Spiking: for each target, the index of its conductance `g_<target>`.
+    pub g_index: Vec<Option<usize>>,
 }
 
 /// A saved attribute value.
@@ -235,11 +245,51 @@ impl Population {
             rings: Vec::new(),
             initial: Vec::new(),
             constants: Vec::new(),
+            spiked: Vec::with_capacity(size),
+            last_spike: vec![-10000; size],
+            spike_ring: Vec::new(),
+            spike_head: 0,
+            g_index: Vec::new(),
         }
     }
 
     pub fn size(&self) -> usize {
         self.geometry.size()
+    }
+
+    /// Whether the population emits spikes.
+    pub fn spiking(&self) -> bool {
+        self.state.info().spiking
+    }
+
+    /// Makes room for spikes delayed by up to `steps` steps.
+    pub fn keep_spikes(&mut self, steps: usize) {
+        if self.spike_ring.len() < steps {
+            let size = self.size();
+            self.spike_ring
+                .resize_with(steps, || Vec::with_capacity(size));
+        }
+    }
+
+    /// Pushes this step's spikes into the history.
+    pub fn push_spikes(&mut self) {
+        if self.spike_ring.is_empty() {
+            return;
+        }
+        self.spike_head = (self.spike_head + 1) % self.spike_ring.len();
+        let slot = &mut self.spike_ring[self.spike_head];
+        slot.clear();
+        slot.extend_from_slice(&self.spiked);
+    }
+
+    /// The spikes emitted `d` steps before the current step's transmission (`d >= 1`).
+    pub fn delayed_spikes(&self, d: u32) -> &[u32] {
+        if d <= 1 || self.spike_ring.is_empty() {
+            return &self.spiked;
+        }
+        let n = self.spike_ring.len();
+        let back = (d as usize - 1) % n;
+        &self.spike_ring[(self.spike_head + n - back) % n]
     }
 
     /// Index of attribute `name`, or an error with a suggestion.
@@ -328,6 +378,11 @@ impl Population {
         }
         for s in &mut self.sums {
             s.fill(0.0);
+        }
+        self.spiked.clear();
+        self.last_spike.fill(-10000);
+        for slot in &mut self.spike_ring {
+            slot.clear();
         }
         for ring in &mut self.rings {
             match self.state.attr(ring.attr) {

@@ -1,7 +1,7 @@
 //! Projections: a synapse model's state over a connectivity, the links from
 //! its `pre.x` / `post.x` names to population storage, and learning flags.
 
-use crate::connectivity::Connectivity;
+use crate::connectivity::{Connectivity, SpikeIndex};
 use crate::error::{Error, Result, closest};
 use crate::model::{AttrRef, Locality, SynapseState};
 use crate::population::{AttrValue, Snapshot, restore, snapshot, write_values};
@@ -40,6 +40,12 @@ pub(crate) struct Projection {
     pub initial: Vec<Snapshot>,
     /// Values of the network constants the model reads, in the model's order.
     pub constants: Vec<f64>,
+    /// Spiking: the pre-synaptic index of the connectivity.
+    pub index: SpikeIndex,
+    /// Spiking with per-synapse delays: synapses reached by spikes in each
+    /// of the coming steps (`events[event_head]` is the current one).
+    pub events: Vec<Vec<u32>>,
+    pub event_head: usize,
 }
 
 impl Projection {

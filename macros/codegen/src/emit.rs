@@ -84,6 +84,9 @@ fn var_ident(v: &Var) -> Ident {
 struct Emitter<'m> {
     model: &'m Model,
     rt: TokenStream,
+    /// Refractory neurons: assignments of variables other than conductances
+    /// (`g_*`) run only when `not_ref` holds.
+    gate: bool,
 }
 
 impl Emitter<'_> {
@@ -280,6 +283,8 @@ impl Emitter<'_> {
     fn stmts(&self, stmts: &[Stmt], gate_w: bool) -> TokenStream {
         let mut out = TokenStream::new();
         for s in stmts {
+            let gated = self.gate
+                && matches!(s, Stmt::Set(a, _) | Stmt::Clamp { attr: a, .. } if !a.starts_with("g_"));
             let code = match s {
                 Stmt::Let(name, e) => {
                     let n = ident(name);
@@ -323,7 +328,11 @@ impl Emitter<'_> {
                     quote!(let [#(#outs),*] = #rt::math::solve_linear([#(#rows),*], [#(#bs),*]);)
                 }
             };
-            out.extend(code);
+            if gated {
+                out.extend(quote!(if not_ref { #code }));
+            } else {
+                out.extend(code);
+            }
         }
         out
     }
@@ -712,6 +721,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let e = Emitter {
         model: m,
         rt: rt.clone(),
+        gate: false,
     };
     let ty = ident(&m.type_name);
     let state = format_ident!("{}State", m.type_name);
@@ -735,6 +745,16 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         let n = format_ident!("_gop_{}", k);
         quote!(#n: f64,)
     });
+    let refractory = m.spiking && m.refractory.is_some();
+    let (ref_field, ref_init, ref_reset) = if refractory {
+        (
+            quote!(_ref_rem: ::std::vec::Vec<f64>,),
+            quote!(_ref_rem: ::std::vec![0.0; size],),
+            quote!(self._ref_rem.fill(0.0);),
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new(), TokenStream::new())
+    };
     let init_fields = m.attributes.iter().map(|a| {
         let n = ident(&a.name);
         let v = lit(a.init);
@@ -781,7 +801,38 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let functions = user_functions(&e);
     let rng = update_rng(&e);
     let global = global_pass(&e, &low.global, false);
-    let local = local_neuron_loop(&e, &low.local);
+    let gated = Emitter {
+        model: m,
+        rt: rt.clone(),
+        gate: refractory,
+    };
+    let local = local_neuron_loop(&gated, &low.local);
+    let spiking_fns = if m.spiking {
+        let gather = spike_gather(&e, low);
+        let swaps = m
+            .attributes
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.locality == Locality::Local)
+            .map(|(i, a)| {
+                let n = ident(&a.name);
+                quote!(#i => ::std::mem::swap(&mut self.#n, other),)
+            });
+        quote! {
+            #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
+            fn spike_gather(&mut self, ctx: &#rt::model::NeuronCtx<'_>, out: #rt::model::SpikeOut<'_>) {
+                #gather
+            }
+            fn swap_array(&mut self, index: usize, other: &mut ::std::vec::Vec<f64>) {
+                match index {
+                    #(#swaps)*
+                    _ => {}
+                }
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     let consts = constant_loads(m);
     let gops_loaded = (0..m.global_ops.len()).map(|k| {
         let n = format_ident!("_gop_{}", k);
@@ -806,6 +857,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             #(#fields)*
             #(#rand_fields)*
             #(#gop_fields)*
+            #ref_field
         }
 
         #[allow(non_snake_case)]
@@ -822,6 +874,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
                     #(#init_fields)*
                     #(#init_rands)*
                     #(#init_gops)*
+                    #ref_init
                 }
             }
         }
@@ -858,7 +911,9 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             fn reset(&mut self) {
                 #(#resets)*
                 #(#reset_gops)*
+                #ref_reset
             }
+            #spiking_fns
             fn as_any(&self) -> &dyn ::std::any::Any {
                 self
             }
@@ -886,7 +941,8 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     let local_attr = |n: &str| m.attr(n).is_some_and(|a| a.locality == Locality::Local);
     let mut muts: Vec<String> = w.iter().filter(|a| local_attr(a)).cloned().collect();
     muts.sort_by_key(|a| m.attributes.iter().position(|x| x.name == *a));
-    let mut reads: Vec<(Ident, TokenStream)> = Vec::new(); // (slice ident, source expr)
+    // (slice ident, source expression, element type)
+    let mut reads: Vec<(Ident, TokenStream, TokenStream)> = Vec::new();
     let mut loads: Vec<TokenStream> = Vec::new();
     for a in &m.attributes {
         if a.locality == Locality::Local
@@ -895,7 +951,7 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         {
             let s = slice_ident(&a.name);
             let n = ident(&a.name);
-            reads.push((s.clone(), quote!(&self.#n[..])));
+            reads.push((s.clone(), quote!(&self.#n[..]), quote!(f64)));
             loads.push(quote!(let #n = #s[i];));
         }
     }
@@ -903,7 +959,7 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         if used.contains(&Var::Sum(target.clone())) {
             let n = var_ident(&Var::Sum(target.clone()));
             let s = slice_ident(&n.to_string());
-            reads.push((s.clone(), quote!(&ctx.sums[#k][..])));
+            reads.push((s.clone(), quote!(&ctx.sums[#k][..]), quote!(f64)));
             loads.push(quote!(let #n = #s[i];));
         }
     }
@@ -911,9 +967,25 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         if r.locality == Locality::Local && used.contains(&Var::Rand(k)) {
             let n = format_ident!("_rand_{}", k);
             let s = slice_ident(&n.to_string());
-            reads.push((s.clone(), quote!(&self.#n[..])));
+            reads.push((s.clone(), quote!(&self.#n[..]), quote!(f64)));
             loads.push(quote!(let #n = #s[i];));
         }
+    }
+    if e.gate {
+        reads.push((
+            format_ident!("_ref_rem_"),
+            quote!(&self._ref_rem[..]),
+            quote!(f64),
+        ));
+        loads.push(quote!(let not_ref = _ref_rem_[i] == 0.0;));
+    }
+    if used.contains(&Var::TLast) {
+        reads.push((
+            format_ident!("last_spike_"),
+            quote!(&ctx.last_spike[..]),
+            quote!(i64),
+        ));
+        loads.push(quote!(let t_last = last_spike_[i] as f64 * dt;));
     }
     let uses_all = used.contains(&Var::SumAll);
     if uses_all {
@@ -932,8 +1004,9 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         quote!(#s[i] = #n;)
     });
     let body = e.stmts(stmts, false);
-    let read_slices: Vec<&Ident> = reads.iter().map(|(s, _)| s).collect();
-    let read_sources: Vec<&TokenStream> = reads.iter().map(|(_, src)| src).collect();
+    let read_slices: Vec<&Ident> = reads.iter().map(|(s, _, _)| s).collect();
+    let read_sources: Vec<&TokenStream> = reads.iter().map(|(_, src, _)| src).collect();
+    let read_types: Vec<&TokenStream> = reads.iter().map(|(_, _, t)| t).collect();
     let first = &mut_slices[0];
     let rest_mut = &mut_slices[1..];
     // Sequential call and parallel chunked call.
@@ -946,7 +1019,7 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         for f in &mut_fields[1..] {
             chain = quote!(#chain.zip(self.#f.par_chunks_mut(CHUNK)));
         }
-        for (s, _) in &reads {
+        for (s, _, _) in &reads {
             chain = quote!(#chain.zip(#s.par_chunks(CHUNK)));
         }
         chain
@@ -970,7 +1043,7 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         #hoisted
         #sums_param
         #(let #read_slices = #read_sources;)*
-        let body = |off: usize, #first: &mut [f64], #(#rest_mut: &mut [f64],)* #(#read_slices: &[f64]),*| {
+        let body = |off: usize, #first: &mut [f64], #(#rest_mut: &mut [f64],)* #(#read_slices: &[#read_types]),*| {
             #off_use
             let n = #first.len();
             #(let #rest_mut = &mut #rest_mut[..n];)*
@@ -992,6 +1065,129 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     }
 }
 
+/// Code of `spike_gather`: the spike condition of each neuron that is not
+/// refractory, then its reset, its spike, and its refractory period.
+fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
+    let m = e.model;
+    let Some(cond) = &m.spike else {
+        return quote!(out.spiked.clear(););
+    };
+    let mut all = low.reset.clone();
+    all.push(Stmt::Let("__spike".into(), cond.clone()));
+    let used = vars_of(&all);
+    let w = written(&low.reset);
+    let mut loads = Vec::new();
+    for a in &m.attributes {
+        if a.locality == Locality::Local && used.contains(&Var::Attr(a.name.clone())) {
+            let n = ident(&a.name);
+            if w.contains(&a.name) {
+                loads.push(quote!(let mut #n = self.#n[i];));
+            } else {
+                loads.push(quote!(let #n = self.#n[i];));
+            }
+        }
+    }
+    for (k, r) in m.randoms.iter().enumerate() {
+        if r.locality == Locality::Local && used.contains(&Var::Rand(k)) {
+            let n = format_ident!("_rand_{}", k);
+            loads.push(quote!(let #n = self.#n[i];));
+        }
+    }
+    if used.contains(&Var::TLast) {
+        loads.push(quote!(let t_last = out.last_spike[i] as f64 * dt;));
+    }
+    let stores = w
+        .iter()
+        .filter(|a| m.attr(a).is_some_and(|x| x.locality == Locality::Local))
+        .map(|a| {
+            let n = ident(a);
+            quote!(self.#n[i] = #n;)
+        });
+    let globals_written: Vec<Ident> = w
+        .iter()
+        .filter(|a| m.attr(a).is_some_and(|x| x.locality == Locality::Global))
+        .map(|a| ident(a))
+        .collect();
+    let globals = m
+        .attributes
+        .iter()
+        .filter(|a| a.locality == Locality::Global)
+        .map(|a| {
+            let n = ident(&a.name);
+            if w.contains(&a.name) {
+                quote!(let mut #n = self.#n;)
+            } else {
+                quote!(let #n = self.#n;)
+            }
+        });
+    let grands = m
+        .randoms
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.locality == Locality::Global)
+        .map(|(k, _)| {
+            let n = format_ident!("_rand_{}", k);
+            quote!(let #n = self.#n;)
+        });
+    let gops = (0..m.global_ops.len()).map(|k| {
+        let n = format_ident!("_gop_{}", k);
+        quote!(let #n = self.#n;)
+    });
+    let consts = constant_loads(m);
+    let cond = e.boolean(cond);
+    let reset = e.stmts(&low.reset, false);
+    let (skip, start) = match &m.refractory {
+        None => (TokenStream::new(), TokenStream::new()),
+        Some(r) => {
+            let steps = match r {
+                crate::model::Refractory::Ms(ms) => {
+                    let ms = lit(*ms);
+                    quote!((#ms / dt).trunc())
+                }
+                crate::model::Refractory::Attr(a) => {
+                    let n = ident(a);
+                    let v = if m.attr(a).is_some_and(|x| x.locality == Locality::Global) {
+                        quote!(self.#n)
+                    } else {
+                        quote!(self.#n[i])
+                    };
+                    quote!((#v / dt).trunc())
+                }
+            };
+            (
+                quote! {
+                    if self._ref_rem[i] > 0.0 {
+                        self._ref_rem[i] -= 1.0;
+                        continue;
+                    }
+                },
+                quote!(self._ref_rem[i] = #steps;),
+            )
+        }
+    };
+    quote! {
+        let dt = ctx.dt;
+        let t = ctx.t as f64 * dt;
+        #(#consts)*
+        #(#gops)*
+        #(#globals)*
+        #(#grands)*
+        out.spiked.clear();
+        for i in 0..self.size {
+            #skip
+            #(#loads)*
+            if #cond {
+                #reset
+                #(#stores)*
+                out.spiked.push(i as u32);
+                out.last_spike[i] = ctx.t;
+                #start
+            }
+        }
+        #(self.#globals_written = #globals_written;)*
+    }
+}
+
 fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let rt = &opts.runtime;
     let vis = &opts.vis;
@@ -999,6 +1195,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let e = Emitter {
         model: m,
         rt: rt.clone(),
+        gate: false,
     };
     let ty = ident(&m.type_name);
     let state = format_ident!("{}State", m.type_name);
@@ -1076,6 +1273,44 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         "The per-synapse arrays of a projection of [`{}`].",
         m.type_name
     );
+    let ed = !low.event_driven.is_empty();
+    let (le_field, le_init, le_connect, le_reset) = if ed {
+        (
+            quote!(_last_event: ::std::vec::Vec<i64>,),
+            quote!(_last_event: ::std::vec::Vec::new(),),
+            quote!(self._last_event = ::std::vec![-10000; conn.nb_synapses()];),
+            quote!(self._last_event.fill(-10000);),
+        )
+    } else {
+        (
+            TokenStream::new(),
+            TokenStream::new(),
+            TokenStream::new(),
+            TokenStream::new(),
+        )
+    };
+    let spiking_fns = if m.spiking {
+        let pre = synapse_events(&e, low, true);
+        let post = synapse_events(&e, low, false);
+        let has_post = !low.post_spike.is_empty();
+        quote! {
+            #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
+            fn pre_spikes(&mut self, ctx: &#rt::model::SynapseCtx<'_>, events: #rt::model::SpikeEvents<'_>, g: &mut [f64]) {
+                #linked
+                #pre
+            }
+            #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
+            fn post_spikes(&mut self, ctx: &#rt::model::SynapseCtx<'_>, spiked: &[u32]) {
+                #linked
+                #post
+            }
+            fn has_post_spike(&self) -> bool {
+                #has_post
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #attrs
         #[derive(Clone, Copy, Debug, Default)]
@@ -1089,6 +1324,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         #vis struct #state {
             #(#fields)*
             #(#rand_fields)*
+            #le_field
         }
 
         #[allow(non_snake_case)]
@@ -1103,6 +1339,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
                 #state {
                     #(#init_fields)*
                     #(#init_rands)*
+                    #le_init
                 }
             }
         }
@@ -1120,6 +1357,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             fn connect(&mut self, conn: &#rt::connectivity::Connectivity) {
                 #(#connect)*
                 #(#connect_rands)*
+                #le_connect
             }
             #[allow(non_snake_case, unused_variables, clippy::all)]
             fn compute_psp(&self, ctx: &#rt::model::SynapseCtx<'_>, out: &mut [f64]) {
@@ -1139,12 +1377,188 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             }
             fn reset(&mut self) {
                 #(#resets)*
+                #le_reset
             }
+            #spiking_fns
             fn as_any(&self) -> &dyn ::std::any::Any {
                 self
             }
             fn as_any_mut(&mut self) -> &mut dyn ::std::any::Any {
                 self
+            }
+        }
+    }
+}
+
+/// Code of `pre_spikes` (`pre`) or `post_spikes`: for each synapse reached
+/// by an event, the exact integration of the event-driven variables since
+/// the synapse's last event, then the statements in order.
+fn synapse_events(e: &Emitter<'_>, low: &Lowered, pre: bool) -> TokenStream {
+    let m = e.model;
+    let events = if pre { &low.pre_spike } else { &low.post_spike };
+    if events.is_empty() && (!pre || low.event_driven.is_empty()) {
+        return TokenStream::new();
+    }
+    // Event-driven integration: x = S + (x - S) * exp(dt * (last - t_ev) / tau).
+    let mut ed_stmts = Vec::new();
+    for (x, tau, steady) in &low.event_driven {
+        let decay = Expr::Call(
+            Func::Math("exp"),
+            vec![Expr::bin(
+                BinOp::Div,
+                Expr::bin(BinOp::Mul, Expr::Var(Var::Dt), Expr::temp("__elapsed")),
+                tau.clone(),
+            )],
+        );
+        let value = if *steady == Expr::Num(0.0) {
+            Expr::bin(BinOp::Mul, Expr::attr(x), decay)
+        } else {
+            Expr::bin(
+                BinOp::Add,
+                steady.clone(),
+                Expr::bin(
+                    BinOp::Mul,
+                    Expr::bin(BinOp::Sub, Expr::attr(x), steady.clone()),
+                    decay,
+                ),
+            )
+        };
+        ed_stmts.push(Stmt::Set(x.clone(), value));
+    }
+    let mut all: Vec<Stmt> = ed_stmts.clone();
+    for (v, _) in events {
+        all.extend(v.iter().cloned());
+    }
+    let used = vars_of(&all);
+    let w = written(&all);
+    let semi_w: BTreeSet<String> = w
+        .iter()
+        .filter(|a| {
+            m.attr(a)
+                .is_some_and(|x| x.locality == Locality::SemiGlobal)
+        })
+        .cloned()
+        .collect();
+    let dend = dendrite_loads(m, &used, &semi_w);
+    let semi_loads = semi_w.iter().map(|a| {
+        let n = ident(a);
+        quote!(let mut #n = self.#n[k];)
+    });
+    let semi_stores = semi_w.iter().map(|a| {
+        let n = ident(a);
+        quote!(self.#n[k] = #n;)
+    });
+    let syn = synapse_loads(m, &used, &w);
+    let stores = w
+        .iter()
+        .filter(|a| m.attr(a).is_some_and(|x| x.locality == Locality::Local))
+        .map(|a| {
+            let n = ident(a);
+            quote!(self.#n[s] = #n;)
+        });
+    let times = {
+        let mut t = TokenStream::new();
+        if used.contains(&Var::TPre) {
+            t.extend(quote!(let t_pre = ctx.pre_last_spike[j] as f64 * dt;));
+        }
+        if used.contains(&Var::TPost) {
+            t.extend(quote!(let t_post = ctx.post_last_spike[post_rank] as f64 * dt;));
+        }
+        t
+    };
+    let ed = if low.event_driven.is_empty() {
+        TokenStream::new()
+    } else {
+        let code = e.stmts(&ed_stmts, true);
+        let t_ev = if pre {
+            quote!(ctx.t - 1)
+        } else {
+            quote!(ctx.t)
+        };
+        quote! {
+            let __elapsed = (self._last_event[s] - (#t_ev)) as f64;
+            #code
+            self._last_event[s] = ctx.t;
+        }
+    };
+    let uses_g = used.contains(&Var::Attr("g_target".into()));
+    let (g_load, g_store) = if uses_g {
+        (
+            quote!(let mut g_target = g[post_rank];),
+            quote!(g[post_rank] = g_target;),
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    let body: Vec<TokenStream> = events
+        .iter()
+        .map(|(stmts, unless_post)| {
+            let code = e.stmts(stmts, true);
+            if *unless_post {
+                quote!(if ctx.pre_last_spike[j] != ctx.post_last_spike[post_rank] { #code })
+            } else {
+                code
+            }
+        })
+        .collect();
+    let globals = globals_read(m);
+    let rt = &e.rt;
+    if pre {
+        quote! {
+            #globals
+            let index = ctx.index;
+            let mut on_event = |s: usize, g: &mut [f64]| {
+                let k = index.syn_dendrite[s] as usize;
+                let post_rank = post_ranks[k] as usize;
+                let j = pre_ranks[s] as usize;
+                #dend
+                #(#semi_loads)*
+                #syn
+                #times
+                #ed
+                #g_load
+                #(#body)*
+                #g_store
+                #(#stores)*
+                #(#semi_stores)*
+            };
+            match events {
+                #rt::model::SpikeEvents::Neurons(list) => {
+                    for &pre in list {
+                        for &s in index.synapses_of(pre as usize) {
+                            on_event(s as usize, g);
+                        }
+                    }
+                }
+                #rt::model::SpikeEvents::Synapses(list) => {
+                    for &s in list {
+                        on_event(s as usize, g);
+                    }
+                }
+            }
+        }
+    } else {
+        quote! {
+            #globals
+            let index = ctx.index;
+            for &post in spiked {
+                let Some(&k) = index.post_dendrite.get(post as usize) else { continue };
+                if k == u32::MAX {
+                    continue;
+                }
+                let k = k as usize;
+                let post_rank = post as usize;
+                #dend
+                #(#semi_loads)*
+                for s in row_ptr[k]..row_ptr[k + 1] {
+                    let j = pre_ranks[s] as usize;
+                    #syn
+                    #times
+                    #ed
+                    #(#body)*
+                    #(#stores)*
+                }
+                #(#semi_stores)*
             }
         }
     }

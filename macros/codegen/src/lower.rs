@@ -10,7 +10,7 @@
 use crate::ast::AssignOp;
 use crate::diagnostic::{Block, Diagnostic};
 use crate::ir::{BinOp, Expr, Func, Stmt, Var};
-use crate::model::{EqKind, Equation, Kind, Locality, Method, Model};
+use crate::model::{EqKind, Equation, EventStmt, Kind, Locality, Method, Model};
 use crate::symbolic::{self, Linearity};
 
 /// Update statements of each pass.
@@ -22,6 +22,16 @@ pub struct Lowered {
     pub semiglobal: Vec<Stmt>,
     /// Once per neuron / synapse.
     pub local: Vec<Stmt>,
+    /// Spiking neurons: the reset statements.
+    pub reset: Vec<Stmt>,
+    /// Spiking synapses: statements of a pre-synaptic event, each with its
+    /// `unless_post` flag.
+    pub pre_spike: Vec<(Vec<Stmt>, bool)>,
+    /// Spiking synapses: statements of a post-synaptic event.
+    pub post_spike: Vec<(Vec<Stmt>, bool)>,
+    /// Event-driven variables: `(x, tau, S)` of `tau * dx/dt + x = S`,
+    /// integrated exactly at each event.
+    pub event_driven: Vec<(String, Expr, Expr)>,
 }
 
 fn num(v: f64) -> Expr {
@@ -156,11 +166,7 @@ fn single(o: &Ode<'_>, out: &mut Vec<Stmt>, switches: &mut Vec<Stmt>) -> Result<
             out.push(Stmt::Let(step.clone(), factor));
             out.push(Stmt::Let(
                 inc.clone(),
-                Expr::bin(
-                    BinOp::Mul,
-                    temp(&step),
-                    Expr::bin(BinOp::Sub, s, xe.clone()),
-                ),
+                Expr::bin(BinOp::Mul, temp(&step), symbolic::sub(s, xe.clone())),
             ));
             switches.push(Stmt::Set(x.into(), Expr::bin(BinOp::Add, xe, temp(&inc))));
         }
@@ -476,11 +482,79 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
             Locality::Local => lowered.local = out,
         }
     }
+    lowered.reset = event(&model.reset)
+        .into_iter()
+        .flat_map(|(v, _)| v)
+        .collect();
+    lowered.pre_spike = event(&model.pre_spike);
+    lowered.post_spike = event(&model.post_spike);
+    lowered.event_driven = event_driven(model, &mut errors);
     if errors.is_empty() {
         Ok(lowered)
     } else {
         Err(errors)
     }
+}
+
+/// Statements of an event (reset, pre_spike, post_spike): the assignment,
+/// then its clamp.
+fn event(stmts: &[EventStmt]) -> Vec<(Vec<Stmt>, bool)> {
+    stmts
+        .iter()
+        .map(|e| {
+            let mut v = vec![assignment(&e.target, e.op, e.value.clone())];
+            if e.min.is_some() || e.max.is_some() {
+                v.push(Stmt::Clamp {
+                    attr: e.target.clone(),
+                    min: e.min.clone(),
+                    max: e.max.clone(),
+                });
+            }
+            (v, e.unless_post)
+        })
+        .collect()
+}
+
+/// The exact solution of each event-driven ODE: `(x, tau, S)`.
+fn event_driven(model: &Model, errors: &mut Vec<Diagnostic>) -> Vec<(String, Expr, Expr)> {
+    let mut out = Vec::new();
+    for eq in &model.equations {
+        let EqKind::Ode {
+            residual,
+            method: Method::EventDriven,
+            ..
+        } = &eq.kind
+        else {
+            continue;
+        };
+        let x = &eq.target;
+        match symbolic::standardize(residual, &deriv(x), &Var::Attr(x.clone())) {
+            Ok((tau, s)) => {
+                let mut other = None;
+                s.visit_vars(&mut |v| {
+                    if let Var::Attr(a) = v
+                        && model.attr(a).is_some_and(|at| !at.is_param)
+                    {
+                        other.get_or_insert(a.clone());
+                    }
+                });
+                match other {
+                    Some(o) => errors.push(Diagnostic::new(
+                        Block::Equations,
+                        eq.span,
+                        format!("the event-driven equation of `{x}` cannot depend on the variable `{o}`: it is integrated exactly between events"),
+                    )),
+                    None => out.push((x.clone(), tau, s)),
+                }
+            }
+            Err(_) => errors.push(Diagnostic::new(
+                Block::Equations,
+                eq.span,
+                format!("the event-driven method needs a linear first-order ODE of the type `tau*d{x}/dt + {x} = S`"),
+            )),
+        }
+    }
+    out
 }
 
 fn ode_method(e: &Equation) -> Option<Method> {

@@ -1245,6 +1245,241 @@ impl<'d> Analyser<'d> {
         m.unwrap_or(Method::Explicit)
     }
 
+    /// Identifiers used in a block (for conductance discovery).
+    fn identifiers(&self, block: Block) -> Vec<(String, Span)> {
+        let text = self.text(block);
+        let mut out = Vec::new();
+        for line in lines::split(text, FlagRule::Equations, true) {
+            if let Ok(toks) = parser::tokens(text, &line, block) {
+                for t in toks {
+                    if let crate::lexer::Tok::Ident(name) = t.tok {
+                        out.push((name, t.span));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Spiking neurons: every `g_X` used in the equations, spike or reset is
+    /// the conductance of target `X`. Those without an equation are declared
+    /// here (variables, 0 at start) and reset to 0 after each update; their
+    /// names are returned.
+    fn conductances(&mut self) -> Vec<String> {
+        let mut implicit = Vec::new();
+        for block in [Block::Equations, Block::Spike, Block::Reset] {
+            for (name, span) in self.identifiers(block) {
+                let Some(target) = name.strip_prefix("g_").filter(|t| !t.is_empty()) else {
+                    continue;
+                };
+                match self.attributes.iter().find(|a| a.name == name) {
+                    Some(a) if a.is_param => {
+                        let (b, sp) = self.decl_spans.get(&name).copied().unwrap_or((block, span));
+                        if !self
+                            .errors
+                            .iter()
+                            .any(|e| e.span.start == sp.start && e.block == b)
+                        {
+                            self.err(
+                                Diagnostic::new(
+                                    b,
+                                    sp,
+                                    format!("`{name}` is the conductance of target `{target}` and cannot be a parameter"),
+                                )
+                                .with_help("projections add to `g_<target>`; declare it as a variable or rename the parameter"),
+                            );
+                        }
+                        continue;
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.attributes.push(Attribute {
+                            name: name.clone(),
+                            is_param: false,
+                            locality: Locality::Local,
+                            ty: Ty::Float,
+                            init: 0.0,
+                        });
+                        self.decl_spans.insert(name.clone(), (block, span));
+                        implicit.push(name.clone());
+                    }
+                }
+                push_unique(&mut self.targets, target);
+            }
+        }
+        // Conductances declared by their own equation are targets too.
+        let declared: Vec<String> = self
+            .attributes
+            .iter()
+            .filter(|a| !a.is_param && a.name.starts_with("g_") && a.name.len() > 2)
+            .map(|a| a.name[2..].to_string())
+            .collect();
+        for t in declared {
+            push_unique(&mut self.targets, &t);
+        }
+        implicit
+    }
+
+    /// A block that is one expression (spike condition, psp), lines joined.
+    fn expression_block(&mut self, block: Block) -> Option<Expr> {
+        let text = self.text(block);
+        let lines = lines::split(text, FlagRule::None, false);
+        if lines.is_empty() {
+            return None;
+        }
+        let joined = Line {
+            segments: lines.iter().flat_map(|l| l.segments.clone()).collect(),
+            flags: vec![],
+        };
+        match parser::tokens(text, &joined, block).and_then(|t| parser::parse_expr(&t, block)) {
+            Ok(e) => Some(self.resolve(&e, block, Ctx::Equation(Locality::Local))),
+            Err(e) => {
+                self.err(e);
+                None
+            }
+        }
+    }
+
+    /// Declares the variables that event statements create: names assigned
+    /// in `pre_spike`/`post_spike` that are not attributes yet.
+    fn declare_event_variables(
+        &mut self,
+        block: Block,
+        stmts: &[(Statement, Vec<lines::Flag>, Span)],
+    ) {
+        for (s, flags, _) in stmts {
+            let Statement::Assign {
+                target,
+                scope: Scope::Own,
+                target_span,
+                ..
+            } = s
+            else {
+                continue;
+            };
+            if target == "g_target" || self.attributes.iter().any(|a| a.name == *target) {
+                continue;
+            }
+            let init = match flags.iter().find(|f| f.key == "init") {
+                Some(lines::Flag { value: Some(r), .. }) => self
+                    .literal_value(block, r.clone(), "init value")
+                    .unwrap_or(0.0),
+                _ => 0.0,
+            };
+            let ty = Self::type_from_flags(flags);
+            let locality = self.locality_from_flags(block, flags);
+            self.declare(
+                Attribute {
+                    name: target.clone(),
+                    is_param: false,
+                    locality,
+                    ty,
+                    init,
+                },
+                block,
+                *target_span,
+            );
+        }
+    }
+
+    /// Statements of `reset`, `pre_spike` or `post_spike`.
+    fn event_statements(
+        &mut self,
+        block: Block,
+        stmts: Vec<(Statement, Vec<lines::Flag>, Span)>,
+    ) -> Vec<EventStmt> {
+        let mut out = Vec::new();
+        for (s, flags, _) in stmts {
+            self.check_flags(
+                block,
+                &flags,
+                &[
+                    "init",
+                    "min",
+                    "max",
+                    "unless_post",
+                    "unless_refractory",
+                    "int",
+                    "bool",
+                    "float",
+                    "postsynaptic",
+                    "projection",
+                ],
+            );
+            match s {
+                Statement::Ode { var_span, .. } => self.err(Diagnostic::new(
+                    block,
+                    var_span,
+                    format!(
+                        "ODEs are not allowed in `{}`: use `x += ...` or an equation",
+                        block.key()
+                    ),
+                )),
+                Statement::Assign {
+                    target,
+                    scope,
+                    target_span,
+                    op,
+                    value,
+                } => {
+                    if scope != Scope::Own {
+                        self.err(Diagnostic::new(
+                            block,
+                            target_span,
+                            "only the synapse's own variables (and `g_target`) can be assigned here",
+                        ));
+                        continue;
+                    }
+                    if target == "g_target" && block != Block::PreSpike {
+                        self.err(Diagnostic::new(
+                            block,
+                            target_span,
+                            "`g_target` can only be changed in `pre_spike`",
+                        ));
+                        continue;
+                    }
+                    if target != "g_target" {
+                        match self.attributes.iter().find(|a| a.name == target) {
+                            None => {
+                                self.unknown_name(block, target_span, &target, Scope::Own);
+                                continue;
+                            }
+                            Some(a) if a.is_param && a.name != "w" => {
+                                self.err(Diagnostic::new(
+                                    block,
+                                    target_span,
+                                    format!(
+                                        "`{target}` is a parameter; parameters cannot be assigned"
+                                    ),
+                                ));
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
+                    let locality = self.attr(&target).map_or(Locality::Local, |a| a.locality);
+                    let value = self.resolve(&value, block, Ctx::Equation(locality));
+                    let min = self.bound(block, &flags, "min", locality);
+                    let max = self.bound(block, &flags, "max", locality);
+                    out.push(EventStmt {
+                        target,
+                        scope,
+                        op,
+                        value,
+                        min,
+                        max,
+                        unless_post: flags.iter().any(|f| f.key == "unless_post"),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn attr(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
     fn equations(&mut self, stmts: Vec<(Statement, Vec<lines::Flag>, Span)>) -> Vec<Equation> {
         let block = Block::Equations;
         let mut out = Vec::new();
@@ -1508,6 +1743,20 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
     a.parameters();
     let stmts = a.statements(Block::Equations);
     a.declare_variables(&stmts, Block::Equations);
+    let (pre_stmts, post_stmts) = if kind == Kind::Synapse && spiking {
+        let pre = a.statements(Block::PreSpike);
+        let post = a.statements(Block::PostSpike);
+        a.declare_event_variables(Block::PreSpike, &pre);
+        a.declare_event_variables(Block::PostSpike, &post);
+        (pre, post)
+    } else {
+        if kind == Kind::Synapse && def.block(Block::PostSpike).is_some() {
+            a.err(Diagnostic::model(
+                "`post_spike` needs a `pre_spike` block: only spiking synapses have post-synaptic events",
+            ));
+        }
+        (Vec::new(), Vec::new())
+    };
     if kind == Kind::Synapse && !a.attributes.iter().any(|x| x.name == "w") {
         a.attributes.push(Attribute {
             name: "w".into(),
@@ -1530,6 +1779,21 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
             None => a.err(Diagnostic::model(msg)),
         }
     }
+    let implicit_g = if kind == Kind::Neuron && spiking {
+        let g = a.conductances();
+        if !a.attributes.iter().any(|x| x.name == "r") {
+            a.attributes.push(Attribute {
+                name: "r".into(),
+                is_param: false,
+                locality: Locality::Local,
+                ty: Ty::Float,
+                init: 0.0,
+            });
+        }
+        g
+    } else {
+        Vec::new()
+    };
     for c in &def.constants {
         if a.attributes.iter().any(|x| x.name == *c) {
             a.err(Diagnostic::model(format!(
@@ -1540,6 +1804,42 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
     a.functions();
     let mut equations = a.equations(stmts);
     a.implicit_residuals(&mut equations);
+    // Conductances without an equation act for one step: reset after the update.
+    for g in &implicit_g {
+        equations.push(Equation {
+            target: g.clone(),
+            kind: EqKind::Assign(AssignOp::Set, Expr::Num(0.0)),
+            min: None,
+            max: None,
+            locality: Locality::Local,
+            span: Span::default(),
+        });
+    }
+    let mut spike = None;
+    let mut reset = Vec::new();
+    if kind == Kind::Neuron && spiking {
+        spike = a.expression_block(Block::Spike);
+        let stmts = a.statements(Block::Reset);
+        reset = a.event_statements(Block::Reset, stmts);
+        if let Some(Refractory::Attr(r)) = &def.refractory
+            && !a.attributes.iter().any(|x| x.name == *r)
+        {
+            let mut d = Diagnostic::model(format!(
+                "refractory = \"{r}\": the model has no parameter or variable `{r}`"
+            ));
+            if let Some(h) = did_you_mean(r, a.attributes.iter().map(|x| x.name.as_str())) {
+                d = d.with_help(h);
+            }
+            a.err(d);
+        }
+    }
+    if def.refractory.is_some() && !(kind == Kind::Neuron && spiking) {
+        a.err(Diagnostic::model(
+            "`refractory` is only for spiking neurons",
+        ));
+    }
+    let pre_spike = a.event_statements(Block::PreSpike, pre_stmts);
+    let post_spike = a.event_statements(Block::PostSpike, post_stmts);
     if kind == Kind::Synapse {
         a.check_synapse_localities(&equations);
     }
@@ -1583,13 +1883,28 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
             ));
         }
     }
-    if spiking {
-        a.err(Diagnostic::model(format!(
-            "spiking {}s are not available yet; only rate-coded models are supported",
-            kind.word()
-        )));
+    let mut pre_spike = pre_spike;
+    if kind == Kind::Synapse
+        && spiking
+        && psp.is_none()
+        && !pre_spike.iter().any(|e| e.target == "g_target")
+    {
+        pre_spike.insert(
+            0,
+            EventStmt {
+                target: "g_target".into(),
+                scope: Scope::Own,
+                op: AssignOp::Add,
+                value: Expr::attr("w"),
+                min: None,
+                max: None,
+                unless_post: false,
+            },
+        );
     }
-    let plastic = kind == Kind::Synapse && equations.iter().any(|e| e.target == "w");
+    let plastic = kind == Kind::Synapse
+        && (equations.iter().any(|e| e.target == "w")
+            || pre_spike.iter().chain(&post_spike).any(|e| e.target == "w"));
     if !a.errors.is_empty() {
         return Err(a.errors);
     }
@@ -1618,11 +1933,11 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         post_targets: a.post_targets,
         psp,
         operation,
-        spike: None,
-        reset: Vec::new(),
+        spike,
+        reset,
         refractory: def.refractory.clone(),
-        pre_spike: Vec::new(),
-        post_spike: Vec::new(),
+        pre_spike,
+        post_spike,
         plastic,
         constants: def.constants.clone(),
         source: def.blocks.iter().map(|(k, v)| (*k, v.clone())).collect(),
