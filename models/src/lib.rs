@@ -1,8 +1,10 @@
 //! The standard library of neurons and synapses (SPEC.md section 6), written
 //! with the same `neuron!` and `synapse!` macros users write their models with.
 
+pub mod inputs;
 pub mod neurons;
 pub mod synapses;
 
+pub use inputs::*;
 pub use neurons::*;
 pub use synapses::*;

@@ -336,3 +336,27 @@ neuron! {
         reset: "",
     }
 }
+
+neuron! {
+    /// The neuron of ANNarchy's `HomogeneousCorrelatedSpikeTrains`: Poisson
+    /// spike trains whose common rate `x` follows an Ornstein-Uhlenbeck
+    /// process of mean `mu`, deviation `sigma` and time constant `tau` (ms),
+    /// so that spikes are correlated across neurons. Create it with
+    /// [`homogeneous_correlated_spike_trains`](crate::homogeneous_correlated_spike_trains).
+    pub struct HomogeneousCorrelated {
+        runtime: ::annarchy_runtime,
+        name: "HomogeneousCorrelated",
+        description: "Homogeneous correlated spike trains.",
+        parameters: "
+            tau = 1.0 : population
+            mu = 0.0 : population
+            sigma = 0.0 : population
+        ",
+        equations: "
+            x += dt*(mu - x)/tau + sqrt(dt/tau) * sigma * Normal(0.0, 1.0) : population
+            p = Uniform(0.0, 1.0) * 1000.0 / dt
+        ",
+        spike: "p < x",
+        reset: "",
+    }
+}

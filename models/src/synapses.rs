@@ -117,3 +117,16 @@ synapse! {
         ",
     }
 }
+
+synapse! {
+    /// ANNarchy's `CurrentInjection`: injects the rate `r` of each
+    /// pre-synaptic neuron into the conductance (current) `g_target` of the
+    /// spiking neuron of the same rank, every step, without weight. Connect it
+    /// with `connect_current()` (one-to-one).
+    pub struct CurrentInjection {
+        runtime: ::annarchy_runtime,
+        name: "Current injection",
+        description: "Injects the firing rate of a rate-coded population as a current into a spiking one.",
+        psp: "pre.r",
+    }
+}

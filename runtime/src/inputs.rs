@@ -348,3 +348,293 @@ impl NeuronState for SpikeSourceArray {
         self
     }
 }
+
+/// The error function, to double precision (series near 0, continued
+/// fraction of `erfc` in the tails).
+pub fn erf(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    let a = x.abs();
+    let v = if a < 2.5 {
+        // erf(x) = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1))
+        let mut term = a;
+        let mut sum = a;
+        let x2 = a * a;
+        let mut n = 0.0;
+        while term.abs() > 1e-17 * sum.abs() {
+            n += 1.0;
+            term *= -x2 / n;
+            sum += term / (2.0 * n + 1.0);
+        }
+        sum * 2.0 / std::f64::consts::PI.sqrt()
+    } else {
+        // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...))))
+        let mut f = 0.0;
+        for k in (1..=60).rev() {
+            f = (k as f64 / 2.0) / (a + f);
+        }
+        1.0 - (-a * a).exp() / std::f64::consts::PI.sqrt() / (a + f)
+    };
+    if x < 0.0 { -v } else { v }
+}
+
+/// Mean and deviation of the Ornstein-Uhlenbeck rate of
+/// `HomogeneousCorrelatedSpikeTrains` for spike trains of mean `rate` (Hz),
+/// correlation `corr` and time constant `tau` (ms), corrected for the
+/// rectification of the rate at 0 as ANNarchy does (Brette 2009): solves
+/// `mean/std` of the rectified Gaussian by the secant method.
+pub fn correlated_spike_parameters(rate: f64, corr: f64, tau: f64) -> Result<(f64, f64)> {
+    let invalid = |reason: String| Error::Invalid {
+        object: "HomogeneousCorrelatedSpikeTrains".into(),
+        reason,
+    };
+    if !(rate.is_finite() && rate >= 0.0) {
+        return Err(invalid(format!(
+            "the rate must be finite and non-negative, not {rate}"
+        )));
+    }
+    if !(0.0..=1.0).contains(&corr) {
+        return Err(invalid(format!(
+            "the correlation must be in [0, 1], not {corr}"
+        )));
+    }
+    if !(tau.is_finite() && tau > 0.0) {
+        return Err(invalid(format!("tau must be positive, not {tau}")));
+    }
+    let sigma = (corr * rate / (2.0 * tau / 1000.0)).sqrt();
+    if sigma == 0.0 {
+        return Ok((rate, 0.0));
+    }
+    let x0 = rate / sigma;
+    let sqrt2 = std::f64::consts::SQRT_2;
+    let sqrt2pi = (2.0 * std::f64::consts::PI).sqrt();
+    // mean / std of a Gaussian (m, 1) rectified at 0.
+    let ratio = |m: f64| {
+        let a = 1.0 + erf(m / sqrt2);
+        let mur = (-m * m / 2.0).exp() / sqrt2pi + m * a / 2.0;
+        let sigmar = ((m - mur) * mur + a / 2.0).sqrt();
+        mur / sigmar - x0
+    };
+    // Secant iterations from 1.1 * x0, as scipy's `newton` without derivative.
+    let mut p0 = 1.1 * x0;
+    let mut p1 = p0 * (1.0 + 1e-4) + if p0 >= 0.0 { 1e-4 } else { -1e-4 };
+    let (mut q0, mut q1) = (ratio(p0), ratio(p1));
+    for _ in 0..100 {
+        if q1 == q0 {
+            break;
+        }
+        let p = p1 - q1 * (p1 - p0) / (q1 - q0);
+        if (p - p1).abs() < 1.48e-8 {
+            p1 = p;
+            break;
+        }
+        p0 = p1;
+        q0 = q1;
+        p1 = p;
+        q1 = ratio(p1);
+    }
+    let y = p1;
+    if !y.is_finite() {
+        return Err(invalid(
+            "the rectification correction did not converge".into(),
+        ));
+    }
+    let new_sigma = rate / ((-y * y / 2.0).exp() / sqrt2pi + y / 2.0 * (1.0 + erf(y / sqrt2)));
+    Ok((y * new_sigma, new_sigma))
+}
+
+#[cfg(test)]
+mod correlated_tests {
+    use super::*;
+
+    #[test]
+    fn erf_matches_known_values() {
+        for (x, v) in [
+            (0.0, 0.0),
+            (0.5, 0.520_499_877_813_046_5),
+            (1.0, 0.842_700_792_949_714_9),
+            (2.0, 0.995_322_265_018_952_7),
+            (3.0, 0.999_977_909_503_001_4),
+            (-1.0, -0.842_700_792_949_714_9),
+        ] {
+            assert!((erf(x) - v).abs() < 1e-14, "erf({x}) = {}", erf(x));
+        }
+    }
+
+    #[test]
+    fn rectified_rate_keeps_the_mean_rate() {
+        let (mu, sigma) = correlated_spike_parameters(10.0, 0.3, 10.0).unwrap();
+        // The rectified Gaussian of (mu, sigma) has mean `rate`.
+        let m = mu / sigma;
+        let a = 1.0 + erf(m / std::f64::consts::SQRT_2);
+        let mean =
+            sigma * ((-m * m / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt() + m * a / 2.0);
+        assert!((mean - 10.0).abs() < 1e-9, "{mean}");
+        assert!(mu < 10.0 && sigma > 0.0);
+        assert_eq!(
+            correlated_spike_parameters(10.0, 0.0, 10.0).unwrap(),
+            (10.0, 0.0)
+        );
+        assert!(correlated_spike_parameters(10.0, 1.5, 10.0).is_err());
+    }
+}
+
+static TIMED_POISSON_INFO: ModelInfo = ModelInfo {
+    type_name: "TimedPoisson",
+    name: "TimedPoisson",
+    description: "Poisson spike trains whose rates follow a schedule.",
+    kind: ModelKind::Neuron,
+    spiking: true,
+    attributes: &[
+        AttrInfo {
+            name: "proba",
+            is_parameter: true,
+            locality: Locality::Local,
+            value_type: ValueType::Float,
+            init: 1.0,
+        },
+        AttrInfo {
+            name: "p",
+            is_parameter: false,
+            locality: Locality::Local,
+            value_type: ValueType::Float,
+            init: 0.0,
+        },
+        AttrInfo {
+            name: "r",
+            is_parameter: false,
+            locality: Locality::Local,
+            value_type: ValueType::Float,
+            init: 0.0,
+        },
+    ],
+    targets: &[],
+    uses_all_targets: false,
+    global_ops: &[],
+    pre_attributes: &[],
+    post_attributes: &[],
+    pre_targets: &[],
+    post_targets: &[],
+    plastic: false,
+    constants: &[],
+    operation: "sum",
+    source: ModelSource {
+        parameters: "proba = 1.0",
+        equations: "p = Uniform(0.0, 1.0) * 1000.0 / dt",
+        functions: "",
+        spike: "p < proba",
+        reset: "",
+        refractory: "",
+        psp: "",
+        operation: "",
+        pre_spike: "",
+        post_spike: "",
+    },
+};
+
+/// ANNarchy's `TimedPoissonPopulation`: Poisson spike trains whose rates
+/// (Hz) follow a schedule of rows, as a [`TimedArray`] does; a row of one
+/// value applies to every neuron.
+#[derive(Clone, Debug)]
+pub struct TimedPoisson {
+    /// The scheduled rates (its `r` is the current rate of each neuron).
+    schedule: TimedArray,
+    proba: Vec<f64>,
+    p: Vec<f64>,
+    r: Vec<f64>,
+}
+
+impl TimedPoisson {
+    /// A population of `size` neurons; `rates` has one row (of `size`
+    /// values, or one value for all) per scheduled time.
+    pub fn new(
+        size: usize,
+        rates: Vec<Vec<f64>>,
+        schedule: Schedule,
+        period: f64,
+        dt: f64,
+    ) -> Result<TimedPoisson> {
+        let rates = rates
+            .into_iter()
+            .map(|row| {
+                if row.len() == 1 {
+                    vec![row[0]; size]
+                } else {
+                    row
+                }
+            })
+            .collect();
+        Ok(TimedPoisson {
+            schedule: TimedArray::new(size, rates, schedule, period, dt)?,
+            proba: vec![1.0; size],
+            p: vec![0.0; size],
+            r: vec![0.0; size],
+        })
+    }
+}
+
+impl NeuronState for TimedPoisson {
+    fn info(&self) -> &'static ModelInfo {
+        &TIMED_POISSON_INFO
+    }
+    fn size(&self) -> usize {
+        self.p.len()
+    }
+    fn attr(&self, index: usize) -> AttrRef<'_> {
+        match index {
+            0 => AttrRef::Array(&self.proba),
+            1 => AttrRef::Array(&self.p),
+            2 => AttrRef::Array(&self.r),
+            _ => AttrRef::Array(&[]),
+        }
+    }
+    fn attr_mut(&mut self, index: usize) -> AttrMut<'_> {
+        match index {
+            0 => AttrMut::Array(&mut self.proba),
+            1 => AttrMut::Array(&mut self.p),
+            2 => AttrMut::Array(&mut self.r),
+            _ => AttrMut::Array(&mut []),
+        }
+    }
+    fn update_rng(&mut self, rng: &RngCtx) {
+        crate::random::fill_chunked_with(
+            &crate::random::RandomDistribution::uniform(0.0, 1.0),
+            &mut self.p,
+            rng.seed,
+            [rng.object, 0, rng.t as u64],
+            rng.parallel,
+        );
+    }
+    fn update(&mut self, ctx: &NeuronCtx<'_>) {
+        self.schedule.update(ctx);
+        if let AttrRef::Array(rates) = self.schedule.attr(0) {
+            self.proba.copy_from_slice(rates);
+        }
+        let scale = 1000.0 / ctx.dt;
+        for p in &mut self.p {
+            *p *= scale;
+        }
+    }
+    fn spike_gather(&mut self, ctx: &NeuronCtx<'_>, out: SpikeOut<'_>) {
+        out.spiked.clear();
+        for (i, (p, proba)) in self.p.iter().zip(&self.proba).enumerate() {
+            if p < proba {
+                out.spiked.push(i as u32);
+                out.last_spike[i] = ctx.t;
+            }
+        }
+    }
+    fn update_global_ops(&mut self) {}
+    fn reset(&mut self) {
+        self.schedule.reset();
+        self.p.fill(0.0);
+        self.r.fill(0.0);
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}

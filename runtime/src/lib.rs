@@ -3,6 +3,7 @@
 
 pub mod connectivity;
 pub mod connectors;
+pub mod decoding;
 pub mod error;
 pub mod geometry;
 pub mod inputs;

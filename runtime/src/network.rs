@@ -6,7 +6,7 @@ use crate::connectivity::{Connectivity, Delays, LilBuilder, SpikeIndex};
 use crate::connectors::{self, Side, Value};
 use crate::error::{Error, Result};
 use crate::geometry::Geometry;
-use crate::inputs::{Schedule, SpikeSourceArray, TimedArray};
+use crate::inputs::{Schedule, SpikeSourceArray, TimedArray, TimedPoisson};
 use crate::model::{
     AttrRef, Locality, MAX_LINKED, NeuronCtx, NeuronModel, NeuronState, RngCtx, SpikeEvents,
     SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
@@ -600,6 +600,36 @@ impl NetworkBuilder {
         })
     }
 
+    /// Adds a `TimedPoissonPopulation` (SPEC.md 8): Poisson spike trains
+    /// whose rates (Hz) follow `rates`, one row (of `size` values, or one
+    /// for all neurons) per scheduled time.
+    pub fn timed_poisson(
+        &mut self,
+        name: &str,
+        geometry: impl TryInto<Geometry, Error = Error>,
+        rates: Vec<Vec<f64>>,
+        schedule: Schedule,
+        period: f64,
+    ) -> Result<PopId<TimedPoisson>> {
+        let g: Geometry = geometry.try_into()?;
+        check_size(name, g)?;
+        let tp =
+            TimedPoisson::new(g.size(), rates, schedule, period, self.objects.dt).map_err(|e| {
+                match e {
+                    Error::Invalid { reason, .. } => Error::Invalid {
+                        object: format!("TimedPoissonPopulation `{name}`"),
+                        reason,
+                    },
+                    other => other,
+                }
+            })?;
+        let index = self.add_population(name, g, Box::new(tp))?;
+        Ok(PopId {
+            index,
+            _model: PhantomData,
+        })
+    }
+
     /// Adds a `SpikeSourceArray` (SPEC.md 8): one list of spike times (ms)
     /// per neuron.
     pub fn spike_source_array(
@@ -686,21 +716,12 @@ impl NetworkBuilder {
                 let p = &objects.projs[k];
                 (p.post, p.target.clone(), p.name.clone())
             };
-            let syn_spiking = objects.projs[k].state.info().spiking;
             let pop = &mut objects.pops[post];
             let info = pop.state.info();
-            if info.spiking != syn_spiking {
-                return Err(Error::Build(format!(
-                    "projection `{name}`: a {} synapse cannot feed the {} population `{}`",
-                    if syn_spiking { "spiking" } else { "rate-coded" },
-                    if info.spiking {
-                        "spiking"
-                    } else {
-                        "rate-coded"
-                    },
-                    pop.name
-                )));
-            }
+            // Hybrid projections are allowed: a rate-coded synapse onto a
+            // spiking population adds its weighted sum to `g_target` (a current
+            // injection); a spiking synapse onto a rate-coded population adds
+            // to `sum(target)` (a decoding projection).
             if info.spiking {
                 let idx = pop.target_index(&target).ok_or_else(|| {
                     Error::Build(format!(
@@ -1012,6 +1033,56 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
             index: b.objects.projs.len() - 1,
             _model: PhantomData,
         })
+    }
+
+    /// ANNarchy's `connect_current()` of a `CurrentInjection`: a rate-coded
+    /// population into a spiking one of the same size, one-to-one, weight 1.
+    pub fn connect_current(self) -> Result<ProjId<S>> {
+        let objects = &self.builder.objects;
+        let (pre, post) = (
+            &objects.pops[self.pre.pop()],
+            &objects.pops[self.post.pop()],
+        );
+        let reason = if pre.spiking() {
+            Some(format!(
+                "the pre-synaptic population `{}` must be rate-coded",
+                pre.name
+            ))
+        } else if !post.spiking() {
+            Some(format!(
+                "the post-synaptic population `{}` must be spiking",
+                post.name
+            ))
+        } else if self.pre_size() != self.post_size() {
+            Some(format!(
+                "pre and post must have the same size ({} and {})",
+                self.pre_size(),
+                self.post_size()
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Err(Error::Connector {
+                connector: "connect_current",
+                reason,
+            });
+        }
+        self.connect_one_to_one(1.0)
+    }
+
+    fn pre_size(&self) -> usize {
+        match &self.pre {
+            Neurons::All(p) => self.builder.objects.pops[*p].size(),
+            Neurons::View(v) => v.ranks.len(),
+        }
+    }
+
+    fn post_size(&self) -> usize {
+        match &self.post {
+            Neurons::All(p) => self.builder.objects.pops[*p].size(),
+            Neurons::View(v) => v.ranks.len(),
+        }
     }
 
     /// Connects pre and post neuron of the same position (`k`-th to `k`-th).
@@ -1653,9 +1724,21 @@ impl Network {
                 };
                 proj.state.compute_psp(&ctx, &mut proj.psp);
             }
-            let sums = &mut pops[proj.post].sums[proj.target_index];
-            for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
-                sums[post as usize] += proj.psp[k];
+            let post_pop = &mut pops[proj.post];
+            if post_pop.spiking() {
+                // A current injection: the sum goes into the conductance.
+                if let Some(g) = post_pop.g_index.get(proj.target_index).copied().flatten() {
+                    post_pop.state.swap_array(g, scratch);
+                    for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
+                        scratch[post as usize] += proj.psp[k];
+                    }
+                    post_pop.state.swap_array(g, scratch);
+                }
+            } else {
+                let sums = &mut post_pop.sums[proj.target_index];
+                for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
+                    sums[post as usize] += proj.psp[k];
+                }
             }
         }
         // 3. Conductances are recorded after the spikes arrive, before the update.
@@ -1718,6 +1801,7 @@ impl Network {
                     },
                     SpikeOut { spiked, last_spike },
                 );
+                pop.update_rate();
             }
         }
         // 6. Delay queues.
@@ -2070,6 +2154,28 @@ impl Network {
         Ok(())
     }
 
+    /// Makes the spiking population's `r` its mean firing rate in Hz over
+    /// the last `window` ms (ANNarchy's `compute_firing_rate`).
+    pub fn compute_firing_rate(&mut self, pop: impl Into<AnyPop>, window: f64) -> Result<()> {
+        let dt = self.objects.dt;
+        let p = &mut self.objects.pops[pop.into().0];
+        if !p.spiking() {
+            return Err(Error::Invalid {
+                object: format!("population `{}`", p.name),
+                reason: "compute_firing_rate() is for spiking populations".into(),
+            });
+        }
+        if window.is_nan() || window <= 0.0 || !window.is_finite() {
+            return Err(Error::Invalid {
+                object: format!("population `{}`", p.name),
+                reason: format!("the window must be positive and finite, not {window}"),
+            });
+        }
+        let r = p.attr_index("r")?;
+        p.start_rate(r, ((window / dt) as usize).max(1), window);
+        Ok(())
+    }
+
     /// Replaces the rows of a `TimedArray` (ANNarchy's `update()`).
     pub fn update_timed_array(
         &mut self,
@@ -2100,8 +2206,15 @@ fn transmit_spikes(
     parallel: bool,
 ) {
     let (pre, post) = (proj.pre, proj.post);
-    let Some(g) = pops[post].g_index.get(proj.target_index).copied().flatten() else {
-        return;
+    // Where the spikes go: the conductance of a spiking population, or the
+    // weighted sum of a rate-coded one.
+    let g = if pops[post].spiking() {
+        match pops[post].g_index.get(proj.target_index).copied().flatten() {
+            Some(g) => Some(g),
+            None => return,
+        }
+    } else {
+        None
     };
     // Per-synapse delays: this step's spikes go into the slots of their arrival.
     if let Delays::PerSynapse(delays) = &proj.conn.delays {
@@ -2113,7 +2226,10 @@ fn transmit_spikes(
             }
         }
     }
-    pops[post].state.swap_array(g, scratch);
+    match g {
+        Some(g) => pops[post].state.swap_array(g, scratch),
+        None => std::mem::swap(&mut pops[post].sums[proj.target_index], scratch),
+    }
     {
         let pre_pop = &pops[pre];
         let post_pop = &pops[post];
@@ -2149,12 +2265,7 @@ fn transmit_spikes(
             Delays::Uniform(d) => SpikeEvents::Neurons(pre_pop.delayed_spikes(*d)),
             Delays::None => SpikeEvents::Neurons(&pre_pop.spiked),
         };
-        let any = match arriving {
-            SpikeEvents::Neurons(l) | SpikeEvents::Synapses(l) => !l.is_empty(),
-        };
-        if any {
-            state.pre_spikes(&ctx, arriving, scratch);
-        }
+        state.pre_spikes(&ctx, arriving, scratch);
         if state.info().spiking && !state.info().source.psp.trim().is_empty() {
             state.compute_psp(&ctx, psp);
             for (k, &p) in conn.post_ranks.iter().enumerate() {
@@ -2167,7 +2278,10 @@ fn transmit_spikes(
         proj.events[head].clear();
         proj.event_head = (head + 1) % proj.events.len();
     }
-    pops[post].state.swap_array(g, scratch);
+    match g {
+        Some(g) => pops[post].state.swap_array(g, scratch),
+        None => std::mem::swap(&mut pops[post].sums[proj.target_index], scratch),
+    }
 }
 
 /// When a monitor records a variable within a step.

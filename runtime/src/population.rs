@@ -121,6 +121,19 @@ pub(crate) struct Population {
     pub spike_head: usize,
     /// Spiking: for each target, the index of its conductance `g_<target>`.
     pub g_index: Vec<Option<usize>>,
+    /// Mean firing rate (`compute_firing_rate`): `r`'s index, the window in
+    /// ms, the spikes of each of its steps, and the count per neuron.
+    pub rate: Option<RateWindow>,
+}
+
+/// The sliding window of `compute_firing_rate`.
+#[derive(Clone, Debug)]
+pub(crate) struct RateWindow {
+    r: usize,
+    window_ms: f64,
+    steps: Vec<Vec<u32>>,
+    head: usize,
+    counts: Vec<u32>,
 }
 
 /// A saved attribute value.
@@ -250,6 +263,7 @@ impl Population {
             spike_ring: Vec::new(),
             spike_head: 0,
             g_index: Vec::new(),
+            rate: None,
         }
     }
 
@@ -268,6 +282,40 @@ impl Population {
             let size = self.size();
             self.spike_ring
                 .resize_with(steps, || Vec::with_capacity(size));
+        }
+    }
+
+    /// Starts computing `r` as the firing rate over `steps` steps (`window_ms`).
+    pub fn start_rate(&mut self, r: usize, steps: usize, window_ms: f64) {
+        let size = self.size();
+        self.rate = Some(RateWindow {
+            r,
+            window_ms,
+            steps: (0..steps).map(|_| Vec::with_capacity(size)).collect(),
+            head: 0,
+            counts: vec![0; size],
+        });
+    }
+
+    /// Slides the firing-rate window by one step and updates `r`.
+    pub fn update_rate(&mut self) {
+        let Some(w) = &mut self.rate else {
+            return;
+        };
+        w.head = (w.head + 1) % w.steps.len();
+        for &i in &w.steps[w.head] {
+            w.counts[i as usize] -= 1;
+        }
+        w.steps[w.head].clear();
+        w.steps[w.head].extend_from_slice(&self.spiked);
+        for &i in &self.spiked {
+            w.counts[i as usize] += 1;
+        }
+        let scale = 1000.0 / w.window_ms;
+        if let AttrMut::Array(r) = self.state.attr_mut(w.r) {
+            for (r, &c) in r.iter_mut().zip(&w.counts) {
+                *r = scale * f64::from(c);
+            }
         }
     }
 
@@ -381,6 +429,12 @@ impl Population {
         }
         self.spiked.clear();
         self.last_spike.fill(-10000);
+        if let Some(w) = &mut self.rate {
+            for s in &mut w.steps {
+                s.clear();
+            }
+            w.counts.fill(0);
+        }
         for slot in &mut self.spike_ring {
             slot.clear();
         }

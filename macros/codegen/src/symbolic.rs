@@ -156,7 +156,7 @@ pub fn substitute_all(e: &Expr, subs: &[(Var, Expr)]) -> Expr {
 pub fn simplify(e: Expr) -> Expr {
     match e {
         // -0 and 0 are the same number in every use an equation can make.
-        Expr::Num(v) if v == 0.0 => num(0.0),
+        Expr::Num(0.0) => num(0.0),
         Expr::Neg(a) => match simplify(*a) {
             Expr::Num(v) => num(-v),
             Expr::Neg(b) => *b,
