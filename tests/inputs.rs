@@ -210,3 +210,44 @@ fn correlated_spike_trains_have_their_mean_rate() -> annarchy::Result<()> {
     );
     Ok(())
 }
+
+annarchy::synapse! {
+    /// A synapse without spike events: on spiking neurons it adds `w` per
+    /// spike, as ANNarchy gives a synapse the type of its pre-synaptic population.
+    struct Decaying {
+        parameters: "tau = 10.0 : projection",
+        equations: "tau * dw/dt = -w",
+    }
+}
+
+annarchy::neuron! {
+    /// Reads its excitatory conductance, which decays.
+    struct Conductance {
+        equations: "tau * dg_exc/dt = -g_exc : exponential",
+        parameters: "tau = 10.0",
+        spike: "g_exc > 1e9",
+        reset: "",
+    }
+}
+
+#[test]
+fn a_synapse_without_events_takes_the_type_of_its_pre_synaptic_population() -> annarchy::Result<()>
+{
+    let mut b = Network::builder();
+    let src = b.spike_source_array("src", &[vec![1.0]])?;
+    let post = b.population::<Conductance>("post", 1)?;
+    let proj = b
+        .projection::<Decaying>(src, post, "exc")
+        .connect_one_to_one(1.0)?;
+    let mut net = b.build()?;
+    net.simulate(3.0)?;
+    // Spike emitted in step 1, added in step 2 with the weight of then (two
+    // explicit steps of `tau * dw/dt = -w`: 0.9^2), decayed by that step's update.
+    let g = net.get(post, "g_exc")?[0];
+    assert_abs_diff_eq!(g, 0.81 * (-0.1f64).exp(), epsilon = 1e-12);
+    // The input of a spiking population on a target is its conductance.
+    assert_eq!(net.get(post, "sum(exc)")?, vec![g]);
+    // The continuous equation of the synapse still runs.
+    assert!(net.proj_get(proj, "w")?[0] < 1.0);
+    Ok(())
+}

@@ -776,6 +776,16 @@ impl NetworkBuilder {
             let mut pre_links = Vec::new();
             for &a in info.pre_attributes {
                 let pop = &mut objects.pops[pre];
+                // The default psp `w * pre.r` is not used when spikes arrive:
+                // a spike source without `r` is fine.
+                if pop.spiking()
+                    && a == "r"
+                    && info.source.psp.trim().is_empty()
+                    && pop.state.info().attribute_index(a).is_none()
+                {
+                    pre_links.push(Link::Zero);
+                    continue;
+                }
                 let index = pop.state.info().attribute_index(a).ok_or_else(|| {
                     Error::Build(format!(
                         "projection `{name}`: the pre-synaptic population `{}` has no attribute called `{a}`",
@@ -984,7 +994,9 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         let pre = self.pre.pop();
         let post = self.post.pop();
         let pre_info = b.objects.pops[pre].state.info();
-        if S::INFO.spiking != pre_info.spiking {
+        // A synapse with spike events needs spiking neurons; one without
+        // takes the type of its pre-synaptic population.
+        if S::INFO.spiking && !pre_info.spiking {
             return Err(Error::Invalid {
                 object: format!("projection `{name}`"),
                 reason: format!(
@@ -1629,6 +1641,7 @@ impl Network {
         let mut out = [VarRef::Scalar(0.0); MAX_LINKED];
         for (slot, link) in out.iter_mut().zip(links) {
             *slot = match *link {
+                Link::Zero => VarRef::Scalar(0.0),
                 Link::Sum { index } => VarRef::Array(&pop.sums[index]),
                 Link::Attr { index, ring } => {
                     let current = pop.state.attr(index);

@@ -371,6 +371,10 @@ impl Population {
     /// Values of an attribute (or of `sum(target)`) at `ranks` (all when `None`).
     pub fn get(&self, name: &str, ranks: Option<&[u32]>) -> Result<Vec<f64>> {
         if let Some(t) = name.strip_prefix("sum(").and_then(|s| s.strip_suffix(')')) {
+            // The input of a spiking neuron on a target is its conductance.
+            if self.spiking() {
+                return self.get(&format!("g_{}", t.trim()), ranks);
+            }
             let size = self.size();
             let values = match self.target_index(t.trim()) {
                 Some(k) => self.sums[k].clone(),

@@ -15,6 +15,8 @@ pub(crate) enum Link {
     Attr { index: usize, ring: Option<usize> },
     /// Sum of target `index` of the population.
     Sum { index: usize },
+    /// Nothing to read (the value is never used).
+    Zero,
 }
 
 /// A projection of the network.

@@ -1289,7 +1289,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             TokenStream::new(),
         )
     };
-    let spiking_fns = if m.spiking {
+    let spiking_fns = if m.spiking || !low.pre_spike.is_empty() || !low.event_driven.is_empty() {
         let pre = synapse_events(&e, low, true);
         let post = synapse_events(&e, low, false);
         let has_post = !low.post_spike.is_empty();

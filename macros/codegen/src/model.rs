@@ -1686,9 +1686,11 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         Kind::Neuron => def
             .block(Block::Spike)
             .is_some_and(|s| !s.trim().is_empty()),
-        Kind::Synapse => def
-            .block(Block::PreSpike)
-            .is_some_and(|s| !s.trim().is_empty()),
+        // A synapse with events only works on spiking populations; one
+        // without takes the type of its pre-synaptic population.
+        Kind::Synapse => [Block::PreSpike, Block::PostSpike]
+            .iter()
+            .any(|b| def.block(*b).is_some_and(|s| !s.trim().is_empty())),
     };
     let mut a = Analyser {
         def,
@@ -1750,11 +1752,6 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         a.declare_event_variables(Block::PostSpike, &post);
         (pre, post)
     } else {
-        if kind == Kind::Synapse && def.block(Block::PostSpike).is_some() {
-            a.err(Diagnostic::model(
-                "`post_spike` needs a `pre_spike` block: only spiking synapses have post-synaptic events",
-            ));
-        }
         (Vec::new(), Vec::new())
     };
     if kind == Kind::Synapse && !a.attributes.iter().any(|x| x.name == "w") {
@@ -1884,11 +1881,10 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         }
     }
     let mut pre_spike = pre_spike;
-    if kind == Kind::Synapse
-        && spiking
-        && psp.is_none()
-        && !pre_spike.iter().any(|e| e.target == "g_target")
-    {
+    // Without a `g_target` statement nor a `psp` of its own, a synapse that
+    // receives spikes adds `w` to the conductance of its target.
+    let user_psp = def.block(Block::Psp).is_some_and(|s| !s.trim().is_empty());
+    if kind == Kind::Synapse && !user_psp && !pre_spike.iter().any(|e| e.target == "g_target") {
         pre_spike.insert(
             0,
             EventStmt {
