@@ -14,6 +14,7 @@ pub mod network;
 pub mod population;
 pub mod projection;
 pub mod random;
+pub mod spikes;
 
 pub use error::{Error, Result};
 pub use rayon;
