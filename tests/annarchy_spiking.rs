@@ -626,6 +626,33 @@ fn test_spike_transmission_uniform_delay_uniform_delay() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn test_spike_transmission_non_uniform_delay_nonuniform_delay() -> TestResult {
+    // Built with per-synapse delays (a bounded distribution), then set per
+    // synapse as ANNarchy's test does: `proj.delay = [[1,2,3,2,1],[3,2,1,2,3]]`.
+    let (mut net, proj, m) =
+        spike_transmission(Some(RandomDistribution::uniform(1.0, 3.0).into()))?;
+    let delays = [[1.0, 2.0, 3.0, 2.0, 1.0], [3.0, 2.0, 1.0, 2.0, 3.0]];
+    for (post, row) in delays.iter().enumerate() {
+        for (pre, d) in row.iter().enumerate() {
+            net.set_synapse_delay(proj, post as u32, pre as u32, *d)?;
+        }
+    }
+    net.simulate(5.0)?;
+    let g_exc_data = net.monitor_get(m, "g_exc")?;
+    assert_rows_close(
+        &g_exc_data.values,
+        &[
+            vec![0.0, 0.0],
+            vec![0.0, 0.0],
+            vec![2.0, 1.0],
+            vec![2.0, 2.0],
+            vec![1.0, 2.0],
+        ],
+    );
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // tests/SpikeSynapse/test_SpikingContinuousUpdate.py
 

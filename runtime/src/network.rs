@@ -2189,6 +2189,80 @@ impl Network {
         Ok(())
     }
 
+    /// Changes the per-synapse delays (ms, storage order) of a projection
+    /// built with per-synapse delays (ANNarchy allows no change between
+    /// uniform and per-synapse delays). Spikes already on their way keep
+    /// their arrival step.
+    pub fn set_delays(&mut self, proj: impl Into<AnyProj>, delays_ms: &[f64]) -> Result<()> {
+        let dt = self.objects.dt;
+        let k = proj.into().0;
+        let Objects { pops, projs, .. } = &mut self.objects;
+        let p = &mut projs[k];
+        let object = format!("projection `{}`", p.name);
+        if !matches!(p.conn.delays, Delays::PerSynapse(_)) {
+            return Err(Error::Invalid {
+                object,
+                reason: "it was built with a uniform delay (or none); use set_delay, or give it per-synapse delays when connecting".into(),
+            });
+        }
+        if delays_ms.len() != p.conn.nb_synapses() {
+            return Err(Error::SizeMismatch {
+                object,
+                attribute: "delay".into(),
+                expected: p.conn.nb_synapses(),
+                got: delays_ms.len(),
+            });
+        }
+        let steps = delays_ms
+            .iter()
+            .map(|&d| crate::connectivity::delay_steps(d, dt))
+            .collect::<Result<Vec<u32>>>()?;
+        let max = steps.iter().copied().max().unwrap_or(1).max(1) as usize;
+        for link in &p.pre_links {
+            if let Link::Attr { ring: Some(r), .. } = link {
+                pops[p.pre].rings[*r].grow(max);
+            }
+        }
+        if pops[p.pre].spiking() && p.events.len() < max {
+            // Keep pending events at the same distance from now.
+            let n = p.events.len().max(1);
+            let mut events = vec![Vec::new(); max];
+            for (k, slot) in events.iter_mut().enumerate().take(p.events.len()) {
+                *slot = std::mem::take(&mut p.events[(p.event_head + k) % n]);
+            }
+            p.events = events;
+            p.event_head = 0;
+        }
+        p.conn.delays = Delays::PerSynapse(steps);
+        Ok(())
+    }
+
+    /// Changes the delay (ms) of the synapse `pre -> post` of a projection
+    /// built with per-synapse delays.
+    pub fn set_synapse_delay(
+        &mut self,
+        proj: impl Into<AnyProj>,
+        post: u32,
+        pre: u32,
+        delay_ms: f64,
+    ) -> Result<()> {
+        let proj = proj.into();
+        let p = &self.objects.projs[proj.0];
+        let s = p
+            .conn
+            .synapse_index(post, pre)
+            .ok_or_else(|| Error::OutOfRange {
+                object: format!("projection `{}`", p.name),
+                what: format!("synapse {pre} -> {post}"),
+            })?;
+        let mut delays = self.delay(proj);
+        if delays.len() != p.conn.nb_synapses() {
+            return self.set_delays(proj, &[]);
+        }
+        delays[s] = delay_ms;
+        self.set_delays(proj, &delays)
+    }
+
     /// Replaces the rows of a `TimedArray` (ANNarchy's `update()`).
     pub fn update_timed_array(
         &mut self,
