@@ -238,6 +238,9 @@ pub struct SpikeOut<'a> {
     pub spiked: &'a mut Vec<u32>,
     /// Step of each neuron's last spike, updated for the neurons that spike.
     pub last_spike: &'a mut [i64],
+    /// Cleared, then filled with the ranks that emit an axonal spike only
+    /// (`axon_spike` holds, `spike` does not).
+    pub axonal: &'a mut Vec<u32>,
 }
 
 /// The pre-synaptic events a projection processes in one step.
@@ -315,6 +318,7 @@ pub trait NeuronState: Send + Sync + 'static {
     fn spike_gather(&mut self, ctx: &NeuronCtx<'_>, out: SpikeOut<'_>) {
         let _ = ctx;
         out.spiked.clear();
+        out.axonal.clear();
     }
     /// Exchanges the storage of a per-neuron attribute with `other` (used
     /// to let projections write conductances while reading the population).
@@ -400,6 +404,14 @@ pub trait SynapseState: Send + Sync + 'static {
     }
     /// True if the model reacts to post-synaptic spikes.
     fn has_post_spike(&self) -> bool {
+        false
+    }
+    /// Spiking synapses: processes axonal spikes (`pre_axon_spike`).
+    fn pre_axon_spikes(&mut self, ctx: &SynapseCtx<'_>, events: SpikeEvents<'_>, g: &mut [f64]) {
+        let _ = (ctx, events, g);
+    }
+    /// True if the model reacts to axonal spikes.
+    fn has_axon_spike(&self) -> bool {
         false
     }
     /// Restores every attribute but `w` to its initial value.

@@ -1792,6 +1792,7 @@ impl Network {
                 constants,
                 spiked,
                 last_spike,
+                axonal,
                 ..
             } = pop;
             state.update(&NeuronCtx {
@@ -1812,7 +1813,11 @@ impl Network {
                         last_spike: &[],
                         parallel,
                     },
-                    SpikeOut { spiked, last_spike },
+                    SpikeOut {
+                        spiked,
+                        last_spike,
+                        axonal,
+                    },
                 );
                 pop.update_rate();
             }
@@ -2353,6 +2358,10 @@ fn transmit_spikes(
             Delays::None => SpikeEvents::Neurons(&pre_pop.spiked),
         };
         state.pre_spikes(&ctx, arriving, scratch);
+        // Axonal spikes (ANNarchy: openmp only) arrive the next step, without delay.
+        if state.has_axon_spike() && !pre_pop.axonal.is_empty() {
+            state.pre_axon_spikes(&ctx, SpikeEvents::Neurons(&pre_pop.axonal), scratch);
+        }
         if state.info().spiking && !state.info().source.psp.trim().is_empty() {
             state.compute_psp(&ctx, psp);
             for (k, &p) in conn.post_ranks.iter().enumerate() {

@@ -115,6 +115,8 @@ pub(crate) struct Population {
     pub spiked: Vec<u32>,
     /// Spiking: step of each neuron's last spike (-10000 before the first).
     pub last_spike: Vec<i64>,
+    /// Spiking: the ranks that emitted an axonal spike only in the last step.
+    pub axonal: Vec<u32>,
     /// Spiking: the spikes of past steps, for projections with uniform delays
     /// (`spike_ring[spike_head]` holds the last step's).
     pub spike_ring: Vec<Vec<u32>>,
@@ -260,6 +262,7 @@ impl Population {
             constants: Vec::new(),
             spiked: Vec::with_capacity(size),
             last_spike: vec![-10000; size],
+            axonal: Vec::with_capacity(size),
             spike_ring: Vec::new(),
             spike_head: 0,
             g_index: Vec::new(),

@@ -328,10 +328,15 @@ impl Emitter<'_> {
                     quote!(let [#(#outs),*] = #rt::math::solve_linear([#(#rows),*], [#(#bs),*]);)
                 }
             };
-            if gated {
-                out.extend(quote!(if not_ref { #code }));
-            } else {
-                out.extend(code);
+            match s {
+                // A select rather than a branch, so that the loop vectorises.
+                Stmt::Set(attr, e) if gated && !(gate_w && attr == "w") => {
+                    let n = ident(attr);
+                    let v = self.assign_value(attr, e);
+                    out.extend(quote!(#n = if not_ref { #v } else { #n };));
+                }
+                _ if gated => out.extend(quote!(if not_ref { #code })),
+                _ => out.extend(code),
             }
         }
         out
@@ -1073,9 +1078,13 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         return quote!(out.spiked.clear(););
     };
     let mut all = low.reset.clone();
+    all.extend(low.axon_reset.iter().cloned());
     all.push(Stmt::Let("__spike".into(), cond.clone()));
+    if let Some(a) = &m.axon_spike {
+        all.push(Stmt::Let("__axon".into(), a.clone()));
+    }
     let used = vars_of(&all);
-    let w = written(&low.reset);
+    let w = written(&all);
     let mut loads = Vec::new();
     for a in &m.attributes {
         if a.locality == Locality::Local && used.contains(&Var::Attr(a.name.clone())) {
@@ -1102,7 +1111,8 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         .map(|a| {
             let n = ident(a);
             quote!(self.#n[i] = #n;)
-        });
+        })
+        .collect::<Vec<_>>();
     let globals_written: Vec<Ident> = w
         .iter()
         .filter(|a| m.attr(a).is_some_and(|x| x.locality == Locality::Global))
@@ -1136,6 +1146,20 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
     let consts = constant_loads(m);
     let cond = e.boolean(cond);
     let reset = e.stmts(&low.reset, false);
+    let axon = match &m.axon_spike {
+        Some(a) => {
+            let a = e.boolean(a);
+            let stmts = e.stmts(&low.axon_reset, false);
+            quote! {
+                else if #a {
+                    #stmts
+                    #(#stores)*
+                    out.axonal.push(i as u32);
+                }
+            }
+        }
+        None => TokenStream::new(),
+    };
     let (skip, start) = match &m.refractory {
         None => (TokenStream::new(), TokenStream::new()),
         Some(r) => {
@@ -1173,6 +1197,7 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         #(#globals)*
         #(#grands)*
         out.spiked.clear();
+        out.axonal.clear();
         for i in 0..self.size {
             #skip
             #(#loads)*
@@ -1182,7 +1207,7 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
                 out.spiked.push(i as u32);
                 out.last_spike[i] = ctx.t;
                 #start
-            }
+            } #axon
         }
         #(self.#globals_written = #globals_written;)*
     }
@@ -1290,9 +1315,18 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         )
     };
     let spiking_fns = if m.spiking || !low.pre_spike.is_empty() || !low.event_driven.is_empty() {
-        let pre = synapse_events(&e, low, true);
-        let post = synapse_events(&e, low, false);
+        let pre = synapse_events(&e, low, &low.pre_spike, true, true);
+        let post = synapse_events(&e, low, &low.post_spike, false, true);
+        let merged = m
+            .source
+            .get("pre_axon_spike")
+            .map(|t| t.split_whitespace().collect::<String>())
+            == m.source
+                .get("pre_spike")
+                .map(|t| t.split_whitespace().collect::<String>());
+        let axon = synapse_events(&e, low, &low.pre_axon_spike, true, merged);
         let has_post = !low.post_spike.is_empty();
+        let has_axon = !low.pre_axon_spike.is_empty();
         quote! {
             #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
             fn pre_spikes(&mut self, ctx: &#rt::model::SynapseCtx<'_>, events: #rt::model::SpikeEvents<'_>, g: &mut [f64]) {
@@ -1306,6 +1340,14 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             }
             fn has_post_spike(&self) -> bool {
                 #has_post
+            }
+            #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
+            fn pre_axon_spikes(&mut self, ctx: &#rt::model::SynapseCtx<'_>, events: #rt::model::SpikeEvents<'_>, g: &mut [f64]) {
+                #linked
+                #axon
+            }
+            fn has_axon_spike(&self) -> bool {
+                #has_axon
             }
         }
     } else {
@@ -1393,15 +1435,20 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
 /// Code of `pre_spikes` (`pre`) or `post_spikes`: for each synapse reached
 /// by an event, the exact integration of the event-driven variables since
 /// the synapse's last event, then the statements in order.
-fn synapse_events(e: &Emitter<'_>, low: &Lowered, pre: bool) -> TokenStream {
+fn synapse_events(
+    e: &Emitter<'_>,
+    low: &Lowered,
+    events: &[(Vec<Stmt>, bool)],
+    pre: bool,
+    integrate: bool,
+) -> TokenStream {
     let m = e.model;
-    let events = if pre { &low.pre_spike } else { &low.post_spike };
-    if events.is_empty() && (!pre || low.event_driven.is_empty()) {
+    if events.is_empty() && (!pre || !integrate || low.event_driven.is_empty()) {
         return TokenStream::new();
     }
     // Event-driven integration: x = S + (x - S) * exp(dt * (last - t_ev) / tau).
     let mut ed_stmts = Vec::new();
-    for (x, tau, steady) in &low.event_driven {
+    for (x, tau, steady) in low.event_driven.iter().filter(|_| integrate) {
         let decay = Expr::Call(
             Func::Math("exp"),
             vec![Expr::bin(
@@ -1466,7 +1513,7 @@ fn synapse_events(e: &Emitter<'_>, low: &Lowered, pre: bool) -> TokenStream {
         }
         t
     };
-    let ed = if low.event_driven.is_empty() {
+    let ed = if ed_stmts.is_empty() {
         TokenStream::new()
     } else {
         let code = e.stmts(&ed_stmts, true);

@@ -29,6 +29,10 @@ pub struct Lowered {
     pub pre_spike: Vec<(Vec<Stmt>, bool)>,
     /// Spiking synapses: statements of a post-synaptic event.
     pub post_spike: Vec<(Vec<Stmt>, bool)>,
+    /// Spiking neurons: statements of an axonal spike.
+    pub axon_reset: Vec<Stmt>,
+    /// Spiking synapses: statements of an axonal pre-synaptic event.
+    pub pre_axon_spike: Vec<(Vec<Stmt>, bool)>,
     /// Event-driven variables: `(x, tau, S)` of `tau * dx/dt + x = S`,
     /// integrated exactly at each event.
     pub event_driven: Vec<(String, Expr, Expr)>,
@@ -488,6 +492,11 @@ pub fn lower(model: &Model) -> Result<Lowered, Vec<Diagnostic>> {
         .collect();
     lowered.pre_spike = event(&model.pre_spike);
     lowered.post_spike = event(&model.post_spike);
+    lowered.axon_reset = event(&model.axon_reset)
+        .into_iter()
+        .flat_map(|(v, _)| v)
+        .collect();
+    lowered.pre_axon_spike = event(&model.pre_axon_spike);
     lowered.event_driven = event_driven(model, &mut errors);
     if errors.is_empty() {
         Ok(lowered)

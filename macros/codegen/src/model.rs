@@ -268,8 +268,16 @@ pub struct Model {
     pub reset: Vec<EventStmt>,
     /// Spiking neurons: refractory period.
     pub refractory: Option<Refractory>,
+    /// Spiking neurons: the axonal spike condition (`axon_spike`).
+    pub axon_spike: Option<Expr>,
+    /// Spiking neurons: statements run at an axonal spike (`axon_reset`).
+    pub axon_reset: Vec<EventStmt>,
     /// Spiking synapses: pre_spike statements.
     pub pre_spike: Vec<EventStmt>,
+    /// Spiking synapses: statements run for axonal spikes
+    /// (`pre_axon_spike`): all of `pre_spike` when both texts are the same,
+    /// else only its `g_target` statements.
+    pub pre_axon_spike: Vec<EventStmt>,
     /// Spiking synapses: post_spike statements.
     pub post_spike: Vec<EventStmt>,
     /// Synapses: true when `w` is modified.
@@ -1267,7 +1275,13 @@ impl<'d> Analyser<'d> {
     /// names are returned.
     fn conductances(&mut self) -> Vec<String> {
         let mut implicit = Vec::new();
-        for block in [Block::Equations, Block::Spike, Block::Reset] {
+        for block in [
+            Block::Equations,
+            Block::Spike,
+            Block::Reset,
+            Block::AxonSpike,
+            Block::AxonReset,
+        ] {
             for (name, span) in self.identifiers(block) {
                 let Some(target) = name.strip_prefix("g_").filter(|t| !t.is_empty()) else {
                     continue;
@@ -1430,7 +1444,9 @@ impl<'d> Analyser<'d> {
                         ));
                         continue;
                     }
-                    if target == "g_target" && block != Block::PreSpike {
+                    if target == "g_target"
+                        && !matches!(block, Block::PreSpike | Block::PreAxonSpike)
+                    {
                         self.err(Diagnostic::new(
                             block,
                             target_span,
@@ -1688,7 +1704,7 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
             .is_some_and(|s| !s.trim().is_empty()),
         // A synapse with events only works on spiking populations; one
         // without takes the type of its pre-synaptic population.
-        Kind::Synapse => [Block::PreSpike, Block::PostSpike]
+        Kind::Synapse => [Block::PreSpike, Block::PostSpike, Block::PreAxonSpike]
             .iter()
             .any(|b| def.block(*b).is_some_and(|s| !s.trim().is_empty())),
     };
@@ -1814,10 +1830,24 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
     }
     let mut spike = None;
     let mut reset = Vec::new();
+    let mut axon_spike = None;
+    let mut axon_reset = Vec::new();
     if kind == Kind::Neuron && spiking {
         spike = a.expression_block(Block::Spike);
         let stmts = a.statements(Block::Reset);
         reset = a.event_statements(Block::Reset, stmts);
+        if def
+            .block(Block::AxonSpike)
+            .is_some_and(|s| !s.trim().is_empty())
+        {
+            axon_spike = a.expression_block(Block::AxonSpike);
+            let stmts = a.statements(Block::AxonReset);
+            axon_reset = a.event_statements(Block::AxonReset, stmts);
+        } else if def.block(Block::AxonReset).is_some() {
+            a.err(Diagnostic::model(
+                "`axon_reset` needs an `axon_spike` condition",
+            ));
+        }
         if let Some(Refractory::Attr(r)) = &def.refractory
             && !a.attributes.iter().any(|x| x.name == *r)
         {
@@ -1837,6 +1867,33 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
     }
     let pre_spike = a.event_statements(Block::PreSpike, pre_stmts);
     let post_spike = a.event_statements(Block::PostSpike, post_stmts);
+    let mut pre_axon_spike = Vec::new();
+    if kind == Kind::Synapse
+        && def
+            .block(Block::PreAxonSpike)
+            .is_some_and(|s| !s.trim().is_empty())
+    {
+        if def
+            .block(Block::PostSpike)
+            .is_some_and(|s| !s.trim().is_empty())
+        {
+            a.err(Diagnostic::model(
+                "a synapse cannot have both `pre_axon_spike` and `post_spike`",
+            ));
+        }
+        let same = def.block(Block::PreAxonSpike).map(normalise_block)
+            == def.block(Block::PreSpike).map(normalise_block);
+        let stmts = a.statements(Block::PreAxonSpike);
+        let events = a.event_statements(Block::PreAxonSpike, stmts);
+        pre_axon_spike = if same {
+            events
+        } else {
+            events
+                .into_iter()
+                .filter(|e| e.target == "g_target")
+                .collect()
+        };
+    }
     if kind == Kind::Synapse {
         a.check_synapse_localities(&equations);
     }
@@ -1932,7 +1989,10 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         spike,
         reset,
         refractory: def.refractory.clone(),
+        axon_spike,
+        axon_reset,
         pre_spike,
+        pre_axon_spike,
         post_spike,
         plastic,
         constants: def.constants.clone(),
@@ -1965,6 +2025,15 @@ fn defined_name(line: &str) -> Option<String> {
         .map_or(0, |p| p + 1);
     let d = &compact[start..end];
     d.strip_prefix('d').filter(|x| ident(x)).map(str::to_string)
+}
+
+/// A block's statements with blank space normalised (to compare two blocks).
+fn normalise_block(s: &str) -> Vec<String> {
+    s.lines()
+        .flat_map(|l| l.split(';'))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 fn is_word(c: u8) -> bool {
