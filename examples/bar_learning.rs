@@ -269,17 +269,26 @@ pub fn run(config: &Config) -> annarchy::Result<Outcome> {
 }
 
 #[allow(dead_code)]
-fn main() -> annarchy::Result<()> {
+fn main() -> std::process::ExitCode {
+    match try_main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn try_main() -> annarchy::Result<()> {
     // Optional arguments: number of trials, seed.
     let mut config = Config::default();
     let mut args = std::env::args().skip(1);
     if let Some(trials) = args.next() {
-        config.trials = trials
-            .parse()
-            .expect("the first argument is a number of trials");
+        config.trials = parse_arg(&trials, "the first argument is a number of trials")?;
     }
     if let Some(seed) = args.next() {
-        config.seed = seed.parse().expect("the second argument is a seed");
+        config.seed = parse_arg(&seed, "the second argument is a seed")?;
     }
     let start = Instant::now();
     let outcome = run(&config)?;
@@ -292,4 +301,12 @@ fn main() -> annarchy::Result<()> {
         elapsed.as_secs_f64()
     );
     Ok(())
+}
+
+/// A command-line argument, or an error saying which one is wrong.
+fn parse_arg<T: std::str::FromStr>(value: &str, what: &str) -> annarchy::Result<T> {
+    value.parse().map_err(|_| annarchy::Error::Invalid {
+        object: "command line".into(),
+        reason: format!("{what}, not `{value}`"),
+    })
 }

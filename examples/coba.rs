@@ -290,22 +290,29 @@ fn collect(recorded: BTreeMap<u32, Vec<i64>>, n: usize) -> Vec<Vec<i64>> {
 }
 
 #[allow(dead_code)]
-fn main() -> annarchy::Result<()> {
+fn main() -> std::process::ExitCode {
+    match try_main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn try_main() -> annarchy::Result<()> {
     // Optional arguments: simulated time (ms), seed, threads.
     let mut config = Config::default();
     let mut args = std::env::args().skip(1);
     if let Some(duration) = args.next() {
-        config.duration_ms = duration
-            .parse()
-            .expect("the first argument is a duration in ms");
+        config.duration_ms = parse_arg(&duration, "the first argument is a duration in ms")?;
     }
     if let Some(seed) = args.next() {
-        config.seed = seed.parse().expect("the second argument is a seed");
+        config.seed = parse_arg(&seed, "the second argument is a seed")?;
     }
     if let Some(threads) = args.next() {
-        config.threads = threads
-            .parse()
-            .expect("the third argument is a number of threads");
+        config.threads = parse_arg(&threads, "the third argument is a number of threads")?;
     }
     let outcome = run(&config)?;
     print!("{outcome}");
@@ -317,4 +324,12 @@ fn main() -> annarchy::Result<()> {
         if config.threads == 1 { "" } else { "s" }
     );
     Ok(())
+}
+
+/// A command-line argument, or an error saying which one is wrong.
+fn parse_arg<T: std::str::FromStr>(value: &str, what: &str) -> annarchy::Result<T> {
+    value.parse().map_err(|_| annarchy::Error::Invalid {
+        object: "command line".into(),
+        reason: format!("{what}, not `{value}`"),
+    })
 }

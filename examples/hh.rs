@@ -256,7 +256,18 @@ pub fn run(config: &Config) -> annarchy::Result<Outcome> {
 }
 
 #[allow(dead_code)]
-fn main() -> annarchy::Result<()> {
+fn main() -> std::process::ExitCode {
+    match try_main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn try_main() -> annarchy::Result<()> {
     let outcome = run(&Config::default())?;
     print!("{outcome}");
     eprintln!(
