@@ -312,3 +312,39 @@ fn one_thread_large_population_allocates_nothing() -> annarchy::Result<()> {
     assert_eq!(count, 0, "allocations in 100 steps with one thread");
     Ok(())
 }
+
+/// A spiking network (Poisson inputs, conductance-based neurons with a
+/// refractory period, STDP with per-synapse delays, a uniform delay): once
+/// the rings of delayed spikes have grown to their working size, `step()`
+/// allocates nothing. (A spike monitor grows with the spikes it records.)
+#[test]
+fn spiking_step_allocates_nothing() -> annarchy::Result<()> {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut b = Network::builder().dt(0.1)?.seed(7);
+    let inputs = b.population::<Poisson>("inputs", 200)?;
+    b.set(inputs, "rates", 50.0)?;
+    let neurons = b.population::<IF_cond_exp>("neurons", 100)?;
+    b.set(neurons, "tau_refrac", 2.0)?;
+    let stdp = b
+        .projection::<STDP>(inputs, neurons, "exc")
+        .delays(RandomDistribution::uniform(0.1, 3.0))
+        .connect_fixed_probability(0.2, 0.02)?;
+    b.projection::<DefaultSpikingSynapse>(neurons, neurons, "inh")
+        .delays(1.5)
+        .connect_fixed_probability(0.1, 0.05)?;
+    let mut net = b.build()?;
+    net.simulate(500.0)?;
+    let count = allocations(|| {
+        for _ in 0..100 {
+            net.step();
+        }
+    });
+    assert_eq!(count, 0, "allocations in 100 spiking steps");
+    // The steps did something: STDP moved the weights away from 0.02.
+    assert!(
+        net.proj_get(stdp, "w")?
+            .iter()
+            .any(|&w| (w - 0.02).abs() > 1e-6)
+    );
+    Ok(())
+}
