@@ -265,7 +265,7 @@ fn test_ite_works() -> TestResult {
 
 // ---------------------------------------------------------------------------
 // tests/Common/test_NumericalMethod.py (test_Precision; the other classes are
-// spiking networks, see TESTS.md)
+// spiking networks, ported in annarchy_spiking.rs)
 
 macro_rules! precision_neuron {
     ($name:ident, $method:literal) => {

@@ -1006,6 +1006,68 @@ fn test_uniform_delay_modified_delay_global() -> TestResult {
 }
 
 neuron! {
+    /// `r` goes -1, 0, 2, 5, 9, 14, 20, ...
+    struct NonUniformInputNeuron {
+        equations: "r = r + t : init = -1",
+    }
+}
+
+neuron! {
+    /// `r = sum(ff)`.
+    struct SumFfNeuron {
+        equations: "r = sum(ff)",
+    }
+}
+
+/// `proj.delay = [[...], ...]`: the delays (ms) of each dendrite, in
+/// ascending post-synaptic rank, each in the order of its synapses (the
+/// storage order of `Network::set_delays`).
+fn set_dendrite_delays(
+    net: &mut Network,
+    proj: impl Into<AnyProj>,
+    delays: &[&[f64]],
+) -> TestResult {
+    net.set_delays(proj, &delays.concat())
+}
+
+/// `test_NonUniformDelay`: 3 input neurons to 3 neurons, one pre neuron per
+/// post neuron (fixed number pre 1), weight 1, delays `DiscreteUniform(1, 5)`;
+/// `setUp` resets the network and fixes the delays to `[[3], [5], [2]]`.
+fn non_uniform_delay() -> annarchy::Result<(Network, PopId<SumFfNeuron>, AnyProj)> {
+    let mut b = Network::builder().seed(1);
+    let pop1 = b.population::<NonUniformInputNeuron>("pop1", 3)?;
+    let pop2 = b.population::<SumFfNeuron>("pop2", 3)?;
+    let proj = b
+        .projection::<DefaultRateSynapse>(pop1, pop2, "ff")
+        .delays(RandomDistribution::discrete_uniform(1, 5))
+        .connect_fixed_number_pre(1, 1.0)?;
+    let mut net = b.build()?;
+    reset(&mut net);
+    set_dendrite_delays(&mut net, proj, &[&[3.0], &[5.0], &[2.0]])?;
+    Ok((net, pop2, proj.into()))
+}
+
+#[test]
+fn test_non_uniform_delay_configured_nonuniform_delay() -> TestResult {
+    let (mut net, pop2, _) = non_uniform_delay()?;
+    net.simulate(5.0)?;
+    // r = [-1, 0, 2, 5, 9, 14, 20, ...]
+    assert_all_close(&net.get(pop2, "sum(ff)")?, &[0.0, -1.0, 2.0]);
+    Ok(())
+}
+
+#[test]
+fn test_non_uniform_delay_modified_nonuniform_delay() -> TestResult {
+    let (mut net, pop2, proj) = non_uniform_delay()?;
+    // Now the same delay for every synapse.
+    set_dendrite_delays(&mut net, proj, &[&[3.0], &[3.0], &[3.0]])?;
+    net.simulate(10.0)?;
+    // The value of 3 steps ago.
+    assert_all_close(&net.get(pop2, "sum(ff)")?, &[20.0, 20.0, 20.0]);
+    Ok(())
+}
+
+neuron! {
     /// `r = sum(p1) + sum(p2)`; reads `p3` into `received`.
     struct OutputNeuron {
         equations: "
@@ -1250,5 +1312,63 @@ fn test_rate_transmission_fnp_weights() -> TestResult {
         .map(|&post| t.net.dendrite(t.proj_fnp, post).map(|d| d.size() as f64))
         .collect::<annarchy::Result<_>>()?;
     assert_all_equal_to(&tmp, 3.0, 9);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// tests/RateSynapse/test_SpecificProjections.py
+
+neuron! {
+    /// `r = sin(t)`.
+    struct SineNeuron {
+        equations: "r = sin(t)",
+    }
+}
+
+neuron! {
+    /// The original's `SimpleSpike`: `mp` is the current `g_exc`.
+    struct SimpleSpike {
+        equations: "mp = g_exc",
+        spike: "mp >= 1.0",
+        reset: "",
+    }
+}
+
+/// `test_CurrentInjection`: one neuron `r = sin(t)` injecting its rate into
+/// the `g_exc` of one spiking neuron (`CurrentInjection`, `connect_current`),
+/// a monitor of the spiking neuron's `mp`; `setUp` resets the network.
+fn current_injection() -> annarchy::Result<(Network, MonitorId)> {
+    let mut b = Network::builder();
+    let inp = b.population::<SineNeuron>("inp", 1)?;
+    let output = b.population::<SimpleSpike>("output", 1)?;
+    let m = b.monitor(output, &["mp"])?;
+    b.projection::<CurrentInjection>(inp, output, "exc")
+        .connect_current()?;
+    let mut net = b.build()?;
+    reset(&mut net);
+    Ok((net, m))
+}
+
+#[test]
+fn test_current_injection_compile() -> TestResult {
+    current_injection()?;
+    Ok(())
+}
+
+#[test]
+fn test_current_injection_run_one_loop() -> TestResult {
+    let (mut net, m) = current_injection()?;
+    net.simulate(11.0)?;
+    let rec_data: Vec<f64> = net
+        .monitor_get(m, "mp")?
+        .values
+        .iter()
+        .map(|row| row[0])
+        .collect();
+    // One step between the input and the output.
+    let target: Vec<f64> = std::iter::once(0.0)
+        .chain((0..10).map(|x| f64::from(x).sin()))
+        .collect();
+    assert_all_close(&rec_data, &target);
     Ok(())
 }

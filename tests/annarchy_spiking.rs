@@ -15,17 +15,17 @@
 //! for ANNarchy 4.8.2.6 are ported here, the others are listed in `TESTS.md`
 //! with the reason and the value computed here.
 //!
-//! Two conventions of the ports, both listed in `TESTS.md`:
+//! As in ANNarchy, a synapse without spike events takes the type of its
+//! pre-synaptic population (between spiking populations it adds `w` to
+//! `g_target` per spike), and `pop.sum(target)` of a spiking population is
+//! its conductance `g_target`.
 //!
-//! * ANNarchy makes a synapse spiking when its pre-synaptic population is
-//!   spiking, and gives it the default `pre_spike` `g_target += w` when it
-//!   has none. Here a synapse is spiking when it has a `pre_spike` block, so
-//!   the ports of synapses without one write that default out.
-//! * A network here refuses a projection on a target the post-synaptic model
-//!   never reads (`g_target` for spiking models, `sum(target)` for rate-coded
-//!   ones). Where an ANNarchy test connects to such a target, the
-//!   post-synaptic model here also computes `received = g_target` (or
-//!   `sum(target)`), a variable that nothing asserted depends on.
+//! One convention of the ports, listed in `TESTS.md`: a network here refuses
+//! a projection on a target the post-synaptic model never reads (`g_target`
+//! for spiking models, `sum(target)` for rate-coded ones). Where an ANNarchy
+//! test connects to such a target, the post-synaptic model here also computes
+//! `received = g_target` (or `sum(target)`), a variable that nothing asserted
+//! depends on.
 
 use annarchy::prelude::*;
 use annarchy::runtime::random::stream;
@@ -76,6 +76,17 @@ fn random_values(seed: u64, n: usize) -> Vec<f64> {
 /// `numpy.random.randint(0, 2, n)`.
 fn random_bits(seed: u64, n: usize) -> Vec<f64> {
     RandomDistribution::discrete_uniform(0, 1).sample_n(&mut stream(seed, &[n as u64]), n)
+}
+
+/// `proj.delay = [[...], ...]`: the delays (ms) of each dendrite, in
+/// ascending post-synaptic rank, each in the order of its synapses (the
+/// storage order of `Network::set_delays`).
+fn set_dendrite_delays(
+    net: &mut Network,
+    proj: impl Into<AnyProj>,
+    delays: &[&[f64]],
+) -> TestResult {
+    net.set_delays(proj, &delays.concat())
 }
 
 /// The weights of dendrite `post`, in ascending pre-synaptic rank.
@@ -338,12 +349,11 @@ macro_rules! method_case {
         }
 
         synapse! {
-            /// Weights decaying with `tau`; spikes add `w` to `g_exc` (the
-            /// `pre_spike` ANNarchy gives a synapse without one).
+            /// Weights decaying with `tau`; without a `pre_spike` of its own
+            /// a synapse between spiking neurons adds `w` to `g_exc` per spike.
             struct $synapse {
                 parameters: "tau = 10.0 : projection",
                 equations: $seq,
-                pre_spike: "g_target += w",
             }
         }
 
@@ -460,14 +470,12 @@ synapse! {
 }
 
 synapse! {
-    /// Each post-synaptic spike increases `w` by 1, up to 10 (and spikes
-    /// add `w` to `g_exc`, the `pre_spike` ANNarchy gives a synapse without
-    /// one).
+    /// Each post-synaptic spike increases `w` by 1, up to 10 (and, without a
+    /// `pre_spike` of its own, each pre-synaptic spike adds `w` to `g_exc`).
     struct PostSpikeBounded {
         parameters: "
             constant = 1.0
         ",
-        pre_spike: "g_target += w",
         post_spike: "
             w += 1.0 * constant : max=10.0
         ",
@@ -628,16 +636,14 @@ fn test_spike_transmission_uniform_delay_uniform_delay() -> TestResult {
 
 #[test]
 fn test_spike_transmission_non_uniform_delay_nonuniform_delay() -> TestResult {
-    // Built with per-synapse delays (a bounded distribution), then set per
-    // synapse as ANNarchy's test does: `proj.delay = [[1,2,3,2,1],[3,2,1,2,3]]`.
     let (mut net, proj, m) =
-        spike_transmission(Some(RandomDistribution::uniform(1.0, 3.0).into()))?;
-    let delays = [[1.0, 2.0, 3.0, 2.0, 1.0], [3.0, 2.0, 1.0, 2.0, 3.0]];
-    for (post, row) in delays.iter().enumerate() {
-        for (pre, d) in row.iter().enumerate() {
-            net.set_synapse_delay(proj, post as u32, pre as u32, *d)?;
-        }
-    }
+        spike_transmission(Some(RandomDistribution::discrete_uniform(2, 10).into()))?;
+    // `proj._set_delay([[1, 2, 3, 2, 1], [3, 2, 1, 2, 3]])`
+    set_dendrite_delays(
+        &mut net,
+        proj,
+        &[&[1.0, 2.0, 3.0, 2.0, 1.0], &[3.0, 2.0, 1.0, 2.0, 3.0]],
+    )?;
     net.simulate(5.0)?;
     let g_exc_data = net.monitor_get(m, "g_exc")?;
     assert_rows_close(
@@ -701,6 +707,51 @@ fn test_spiking_continuous_update_invoke_compile() -> TestResult {
     let mut net = b.build()?;
     reset(&mut net);
     net.simulate(1.0)?;
+    Ok(())
+}
+
+neuron! {
+    /// A random `v` each step, spiking above 0.9; reads `g_exc` into
+    /// `received`.
+    struct RandomSpkNeuron {
+        equations: "
+            v = Uniform(0,1)
+            received = g_exc
+        ",
+        spike: "v > 0.9",
+    }
+}
+
+synapse! {
+    /// A continuous transmission between spiking neurons (no spike event).
+    struct ContSynapse {
+        psp: "post.v - pre.v",
+    }
+}
+
+#[test]
+fn test_continuous_transmission_invoke_compile() -> TestResult {
+    let mut b = Network::builder().seed(1);
+    let pop = b.population::<RandomSpkNeuron>("pop", 3)?;
+    b.projection::<ContSynapse>(pop, pop, "exc")
+        .connect_all_to_all(5.0)?;
+    let mut net = b.build()?;
+    reset(&mut net);
+    // Beyond the original: the psp is transmitted every step. In step 2 each
+    // neuron receives sum over the others of (v_i - v_j) = 3 v_i - sum(v),
+    // with the values of v after step 1.
+    net.step();
+    let v = net.get(pop, "v")?;
+    net.step();
+    let received = net.get(pop, "received")?;
+    let total: f64 = v.iter().sum();
+    for (r, vi) in received.iter().zip(&v) {
+        assert!(
+            (r - (3.0 * vi - total)).abs() < 1e-12,
+            "{r} vs {}",
+            3.0 * vi - total
+        );
+    }
     Ok(())
 }
 
@@ -963,6 +1014,58 @@ fn test_spiking_uniform_delay_modified_delay_global() -> TestResult {
     assert_all_equal_to(&t.net.get(t.pop2, "sum(ff_glob)")?, -1.0, 3);
     t.net.simulate(4.0)?;
     assert_all_equal_to(&t.net.get(t.pop2, "sum(ff_glob)")?, 9.0, 3);
+    Ok(())
+}
+
+neuron! {
+    /// `r` goes -1, 0, 2, 5, 9, 14, 20, ...
+    struct NonUniformInputNeuron {
+        equations: "r = r + t : init = -1",
+    }
+}
+
+neuron! {
+    /// `r = sum(ff)`.
+    struct SumFfNeuron {
+        equations: "r = sum(ff)",
+    }
+}
+
+/// `test_SpikingNonuniformDelay` (a rate-coded network): 3 input neurons
+/// connected one-to-one with weight 1 and delays `DiscreteUniform(1, 5)` to 3
+/// neurons; `setUp` resets the network and fixes the delays to
+/// `[[3], [5], [2]]`.
+fn spiking_nonuniform_delay() -> annarchy::Result<(Network, PopId<SumFfNeuron>, AnyProj)> {
+    let mut b = Network::builder().seed(1);
+    let pop1 = b.population::<NonUniformInputNeuron>("pop1", 3)?;
+    let pop2 = b.population::<SumFfNeuron>("pop2", 3)?;
+    let proj = b
+        .projection::<DefaultRateSynapse>(pop1, pop2, "ff")
+        .delays(RandomDistribution::discrete_uniform(1, 5))
+        .connect_one_to_one(1.0)?;
+    let mut net = b.build()?;
+    reset(&mut net);
+    set_dendrite_delays(&mut net, proj, &[&[3.0], &[5.0], &[2.0]])?;
+    Ok((net, pop2, proj.into()))
+}
+
+#[test]
+fn test_spiking_nonuniform_delay_configured_nonuniform_delay() -> TestResult {
+    let (mut net, pop2, _) = spiking_nonuniform_delay()?;
+    net.simulate(5.0)?;
+    // r = [-1, 0, 2, 5, 9, 14, 20, ...]
+    assert_all_close(&net.get(pop2, "sum(ff)")?, &[0.0, -1.0, 2.0]);
+    Ok(())
+}
+
+#[test]
+fn test_spiking_nonuniform_delay_modified_nonuniform_delay() -> TestResult {
+    let (mut net, pop2, proj) = spiking_nonuniform_delay()?;
+    // Now the same delay for every synapse.
+    set_dendrite_delays(&mut net, proj, &[&[3.0], &[3.0], &[3.0]])?;
+    net.simulate(10.0)?;
+    // The value of 3 steps ago.
+    assert_all_close(&net.get(pop2, "sum(ff)")?, &[20.0, 20.0, 20.0]);
     Ok(())
 }
 

@@ -251,3 +251,34 @@ fn a_synapse_without_events_takes_the_type_of_its_pre_synaptic_population() -> a
     assert!(net.proj_get(proj, "w")?[0] < 1.0);
     Ok(())
 }
+
+annarchy::synapse! {
+    /// Continuous transmission: adds `w` to the conductance every step.
+    struct ConstantPsp {
+        psp: "w",
+    }
+}
+
+annarchy::neuron! {
+    /// Never spikes.
+    struct Silent {
+        equations: "v = 0",
+        spike: "v > 1",
+        reset: "",
+    }
+}
+
+/// A synapse with a `psp` and no spike events, between spiking populations,
+/// adds its psp to the conductance every step (SPEC.md 4).
+#[test]
+fn continuous_transmission_between_spiking_populations() -> annarchy::Result<()> {
+    let mut b = Network::builder();
+    let pre = b.population::<Silent>("pre", 1)?;
+    let post = b.population::<Reader>("post", 1)?;
+    b.projection::<ConstantPsp>(pre, post, "exc")
+        .connect_all_to_all(2.0)?;
+    let mut net = b.build()?;
+    net.simulate(3.0)?;
+    assert_eq!(net.get(post, "mp")?, vec![2.0]);
+    Ok(())
+}

@@ -2362,7 +2362,7 @@ fn transmit_spikes(
         if state.has_axon_spike() && !pre_pop.axonal.is_empty() {
             state.pre_axon_spikes(&ctx, SpikeEvents::Neurons(&pre_pop.axonal), scratch);
         }
-        if state.info().spiking && !state.info().source.psp.trim().is_empty() {
+        if !state.info().source.psp.trim().is_empty() {
             state.compute_psp(&ctx, psp);
             for (k, &p) in conn.post_ranks.iter().enumerate() {
                 scratch[p as usize] += psp[k];
