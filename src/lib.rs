@@ -29,6 +29,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 pub use annarchy_macros::{neuron, synapse};
 pub use annarchy_models as models;
 pub use annarchy_runtime as runtime;

@@ -2,6 +2,8 @@
 //! which parses the macro's outer syntax, compiles the model text, and turns
 //! its errors into `compile_error!`s.
 
+#![warn(missing_docs)]
+
 use annarchy_codegen::input::expand;
 use annarchy_codegen::model::Kind;
 

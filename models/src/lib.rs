@@ -1,6 +1,8 @@
 //! The standard library of neurons and synapses (SPEC.md section 6), written
 //! with the same `neuron!` and `synapse!` macros users write their models with.
 
+#![warn(missing_docs)]
+
 pub mod inputs;
 pub mod neurons;
 pub mod synapses;

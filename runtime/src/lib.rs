@@ -1,6 +1,8 @@
 //! Run-time of `annarchy`: everything that moves numbers once the model
 //! equations have been compiled by the `neuron!` and `synapse!` macros.
 
+#![warn(missing_docs)]
+
 pub mod connectivity;
 pub mod connectors;
 pub mod decoding;

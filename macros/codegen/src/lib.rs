@@ -5,6 +5,8 @@
 //! statements and emits the Rust code of the model. It has no `proc_macro`
 //! types in its API, so it is tested like any other library.
 
+#![warn(missing_docs)]
+
 pub mod ast;
 pub mod diagnostic;
 pub mod emit;
