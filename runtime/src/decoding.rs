@@ -3,17 +3,17 @@
 
 use crate::connectivity::Connectivity;
 use crate::model::{
-    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, RngCtx, SpikeEvents,
-    SynapseCtx, SynapseModel, SynapseState, ValueType,
+    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, RngCtx, SpikeEvents, SynapseCtx,
+    SynapseModel, SynapseState, ValueType,
 };
 
-static DECODING_INFO: ModelInfo = ModelInfo {
-    type_name: "DecodingProjection",
-    name: "Decoding projection",
-    description: "Decodes the spikes of a spiking population into a firing rate.",
-    kind: ModelKind::Synapse,
-    spiking: true,
-    attributes: &[
+static DECODING_INFO: ModelInfo = ModelInfo::hand_written(
+    ModelKind::Synapse,
+    "DecodingProjection",
+    "Decoding projection",
+    "Decodes the spikes of a spiking population into a firing rate.",
+    true,
+    &[
         AttrInfo {
             name: "w",
             is_parameter: true,
@@ -29,29 +29,7 @@ static DECODING_INFO: ModelInfo = ModelInfo {
             init: 0.0,
         },
     ],
-    targets: &[],
-    uses_all_targets: false,
-    global_ops: &[],
-    pre_attributes: &[],
-    post_attributes: &[],
-    pre_targets: &[],
-    post_targets: &[],
-    plastic: false,
-    constants: &[],
-    operation: "sum",
-    source: ModelSource {
-        parameters: "",
-        equations: "",
-        functions: "",
-        spike: "",
-        reset: "",
-        refractory: "",
-        psp: "",
-        operation: "",
-        pre_spike: "",
-        post_spike: "",
-    },
-};
+);
 
 /// ANNarchy's `DecodingProjection` (SPEC.md 8): each step, each post-synaptic
 /// neuron adds to `sum(target)` the weighted spike count of its synapses over

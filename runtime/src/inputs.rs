@@ -3,46 +3,24 @@
 
 use crate::error::{Error, Result};
 use crate::model::{
-    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, NeuronCtx,
-    NeuronState, RngCtx, SpikeOut, ValueType,
+    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, NeuronCtx, NeuronState, RngCtx,
+    SpikeOut, ValueType,
 };
 
-static TIMED_ARRAY_INFO: ModelInfo = ModelInfo {
-    type_name: "TimedArray",
-    name: "Timed Array",
-    description: "Timed array source.",
-    kind: ModelKind::Neuron,
-    spiking: false,
-    attributes: &[AttrInfo {
+static TIMED_ARRAY_INFO: ModelInfo = ModelInfo::hand_written(
+    ModelKind::Neuron,
+    "TimedArray",
+    "Timed Array",
+    "Timed array source.",
+    false,
+    &[AttrInfo {
         name: "r",
         is_parameter: false,
         locality: Locality::Local,
         value_type: ValueType::Float,
         init: 0.0,
     }],
-    targets: &[],
-    uses_all_targets: false,
-    global_ops: &[],
-    pre_attributes: &[],
-    post_attributes: &[],
-    pre_targets: &[],
-    post_targets: &[],
-    plastic: false,
-    constants: &[],
-    operation: "sum",
-    source: ModelSource {
-        parameters: "",
-        equations: "",
-        functions: "",
-        spike: "",
-        reset: "",
-        refractory: "",
-        psp: "",
-        operation: "",
-        pre_spike: "",
-        post_spike: "",
-    },
-};
+);
 
 /// When the rows of a [`TimedArray`] start.
 #[derive(Clone, Debug, PartialEq)]
@@ -214,36 +192,14 @@ impl NeuronState for TimedArray {
     }
 }
 
-static SPIKE_SOURCE_INFO: ModelInfo = ModelInfo {
-    type_name: "SpikeSourceArray",
-    name: "Spike source",
-    description: "Spikes emitted at predefined times.",
-    kind: ModelKind::Neuron,
-    spiking: true,
-    attributes: &[],
-    targets: &[],
-    uses_all_targets: false,
-    global_ops: &[],
-    pre_attributes: &[],
-    post_attributes: &[],
-    pre_targets: &[],
-    post_targets: &[],
-    plastic: false,
-    constants: &[],
-    operation: "sum",
-    source: ModelSource {
-        parameters: "",
-        equations: "",
-        functions: "",
-        spike: "",
-        reset: "",
-        refractory: "",
-        psp: "",
-        operation: "",
-        pre_spike: "",
-        post_spike: "",
-    },
-};
+static SPIKE_SOURCE_INFO: ModelInfo = ModelInfo::hand_written(
+    ModelKind::Neuron,
+    "SpikeSourceArray",
+    "Spike source",
+    "Spikes emitted at predefined times.",
+    true,
+    &[],
+);
 
 /// ANNarchy's `SpikeSourceArray`: each neuron spikes at given times (ms),
 /// counted from the build or the last reset. A time `t` falls in step
@@ -480,13 +436,13 @@ mod correlated_tests {
     }
 }
 
-static TIMED_POISSON_INFO: ModelInfo = ModelInfo {
-    type_name: "TimedPoisson",
-    name: "TimedPoisson",
-    description: "Poisson spike trains whose rates follow a schedule.",
-    kind: ModelKind::Neuron,
-    spiking: true,
-    attributes: &[
+static TIMED_POISSON_INFO: ModelInfo = ModelInfo::hand_written(
+    ModelKind::Neuron,
+    "TimedPoisson",
+    "TimedPoisson",
+    "Poisson spike trains whose rates follow a schedule.",
+    true,
+    &[
         AttrInfo {
             name: "proba",
             is_parameter: true,
@@ -509,29 +465,7 @@ static TIMED_POISSON_INFO: ModelInfo = ModelInfo {
             init: 0.0,
         },
     ],
-    targets: &[],
-    uses_all_targets: false,
-    global_ops: &[],
-    pre_attributes: &[],
-    post_attributes: &[],
-    pre_targets: &[],
-    post_targets: &[],
-    plastic: false,
-    constants: &[],
-    operation: "sum",
-    source: ModelSource {
-        parameters: "proba = 1.0",
-        equations: "p = Uniform(0.0, 1.0) * 1000.0 / dt",
-        functions: "",
-        spike: "p < proba",
-        reset: "",
-        refractory: "",
-        psp: "",
-        operation: "",
-        pre_spike: "",
-        post_spike: "",
-    },
-};
+);
 
 /// ANNarchy's `TimedPoissonPopulation`: Poisson spike trains whose rates
 /// (Hz) follow a schedule of rows, as a [`TimedArray`] does; a row of one

@@ -115,7 +115,54 @@ pub struct ModelInfo {
     pub source: ModelSource,
 }
 
+impl ModelSource {
+    /// No text at all (models written by hand in the run-time).
+    pub const EMPTY: ModelSource = ModelSource {
+        parameters: "",
+        equations: "",
+        functions: "",
+        spike: "",
+        reset: "",
+        refractory: "",
+        psp: "",
+        operation: "",
+        pre_spike: "",
+        post_spike: "",
+    };
+}
+
 impl ModelInfo {
+    /// Metadata of a model written by hand in the run-time (inputs,
+    /// decoding): no targets, no linked attributes, no text.
+    pub const fn hand_written(
+        kind: ModelKind,
+        type_name: &'static str,
+        name: &'static str,
+        description: &'static str,
+        spiking: bool,
+        attributes: &'static [AttrInfo],
+    ) -> ModelInfo {
+        ModelInfo {
+            type_name,
+            name,
+            description,
+            kind,
+            spiking,
+            attributes,
+            targets: &[],
+            uses_all_targets: false,
+            global_ops: &[],
+            pre_attributes: &[],
+            post_attributes: &[],
+            pre_targets: &[],
+            post_targets: &[],
+            plastic: false,
+            constants: &[],
+            operation: "sum",
+            source: ModelSource::EMPTY,
+        }
+    }
+
     /// Index of an attribute by name.
     pub fn attribute_index(&self, name: &str) -> Option<usize> {
         self.attributes.iter().position(|a| a.name == name)

@@ -1097,53 +1097,57 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         }
     }
 
-    /// Connects pre and post neuron of the same position (`k`-th to `k`-th).
-    pub fn connect_one_to_one(self, weights: impl Into<Value>) -> Result<ProjId<S>> {
+    /// Runs a connector on the two sides and finishes the projection. The
+    /// connector gets the sides, the builder's delays, `dt` and a generator
+    /// seeded for this projection.
+    fn connect(
+        self,
+        connector: impl FnOnce(&Side, &Side, Value, f64, &mut ChaCha8Rng) -> Result<Connectivity>,
+    ) -> Result<ProjId<S>> {
         let (pr, po, gp, gq) = self.sides();
         let mut rng = self.rng();
-        let conn = connectors::one_to_one(
+        let conn = connector(
             &Side::new(&pr, gp),
             &Side::new(&po, gq),
-            weights,
             self.delays.clone(),
             self.builder.objects.dt,
             &mut rng,
         )?;
         self.finish(conn)
+    }
+
+    /// The builder's delay as a constant, for connectors that take no distribution.
+    fn constant_delay(&self, connector: &'static str, hint: &str) -> Result<f64> {
+        match &self.delays {
+            Value::Const(d) => Ok(*d),
+            Value::Dist(_) => Err(Error::Connector {
+                connector,
+                reason: format!("only constant delays are allowed{hint}"),
+            }),
+        }
+    }
+
+    /// Connects pre and post neuron of the same position (`k`-th to `k`-th).
+    pub fn connect_one_to_one(self, weights: impl Into<Value>) -> Result<ProjId<S>> {
+        self.connect(|pre, post, delays, dt, rng| {
+            connectors::one_to_one(pre, post, weights, delays, dt, rng)
+        })
     }
 
     /// Connects every pre neuron to every post neuron.
     pub fn connect_all_to_all(self, weights: impl Into<Value>) -> Result<ProjId<S>> {
-        let (pr, po, gp, gq) = self.sides();
-        let mut rng = self.rng();
-        let conn = connectors::all_to_all(
-            &Side::new(&pr, gp),
-            &Side::new(&po, gq),
-            weights,
-            self.delays.clone(),
-            self.exclude_self_underlying(),
-            self.builder.objects.dt,
-            &mut rng,
-        )?;
-        self.finish(conn)
+        let exclude = self.exclude_self_underlying();
+        self.connect(|pre, post, delays, dt, rng| {
+            connectors::all_to_all(pre, post, weights, delays, exclude, dt, rng)
+        })
     }
 
     /// Gaussian profile of weights over normalised coordinates (whole populations).
     pub fn connect_gaussian(self, amp: f64, sigma: f64, limit: f64) -> Result<ProjId<S>> {
-        let (pr, po, gp, gq) = self.sides();
-        let mut rng = self.rng();
-        let conn = connectors::gaussian(
-            &Side::new(&pr, gp),
-            &Side::new(&po, gq),
-            amp,
-            sigma,
-            self.delays.clone(),
-            limit,
-            self.exclude_self_underlying(),
-            self.builder.objects.dt,
-            &mut rng,
-        )?;
-        self.finish(conn)
+        let exclude = self.exclude_self_underlying();
+        self.connect(|pre, post, delays, dt, rng| {
+            connectors::gaussian(pre, post, amp, sigma, delays, limit, exclude, dt, rng)
+        })
     }
 
     /// Difference-of-Gaussians profile of weights (whole populations).
@@ -1155,22 +1159,12 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         sigma_neg: f64,
         limit: f64,
     ) -> Result<ProjId<S>> {
-        let (pr, po, gp, gq) = self.sides();
-        let mut rng = self.rng();
-        let conn = connectors::dog(
-            &Side::new(&pr, gp),
-            &Side::new(&po, gq),
-            amp_pos,
-            sigma_pos,
-            amp_neg,
-            sigma_neg,
-            self.delays.clone(),
-            limit,
-            self.exclude_self_underlying(),
-            self.builder.objects.dt,
-            &mut rng,
-        )?;
-        self.finish(conn)
+        let exclude = self.exclude_self_underlying();
+        self.connect(|pre, post, delays, dt, rng| {
+            connectors::dog(
+                pre, post, amp_pos, sigma_pos, amp_neg, sigma_neg, delays, limit, exclude, dt, rng,
+            )
+        })
     }
 
     /// Each pair connected with probability `p`.
@@ -1179,19 +1173,10 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         probability: f64,
         weights: impl Into<Value>,
     ) -> Result<ProjId<S>> {
-        let (pr, po, gp, gq) = self.sides();
-        let mut rng = self.rng();
-        let conn = connectors::fixed_probability(
-            &Side::new(&pr, gp),
-            &Side::new(&po, gq),
-            probability,
-            weights,
-            self.delays.clone(),
-            self.exclude_self_same_object(),
-            self.builder.objects.dt,
-            &mut rng,
-        )?;
-        self.finish(conn)
+        let exclude = self.exclude_self_same_object();
+        self.connect(|pre, post, delays, dt, rng| {
+            connectors::fixed_probability(pre, post, probability, weights, delays, exclude, dt, rng)
+        })
     }
 
     /// Each post neuron receives `number` distinct random pre neurons.
@@ -1200,19 +1185,10 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         number: usize,
         weights: impl Into<Value>,
     ) -> Result<ProjId<S>> {
-        let (pr, po, gp, gq) = self.sides();
-        let mut rng = self.rng();
-        let conn = connectors::fixed_number_pre(
-            &Side::new(&pr, gp),
-            &Side::new(&po, gq),
-            number,
-            weights,
-            self.delays.clone(),
-            self.exclude_self_same_object(),
-            self.builder.objects.dt,
-            &mut rng,
-        )?;
-        self.finish(conn)
+        let exclude = self.exclude_self_same_object();
+        self.connect(|pre, post, delays, dt, rng| {
+            connectors::fixed_number_pre(pre, post, number, weights, delays, exclude, dt, rng)
+        })
     }
 
     /// Each pre neuron projects to `number` distinct random post neurons.
@@ -1221,42 +1197,21 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         number: usize,
         weights: impl Into<Value>,
     ) -> Result<ProjId<S>> {
-        let (pr, po, gp, gq) = self.sides();
-        let mut rng = self.rng();
-        let conn = connectors::fixed_number_post(
-            &Side::new(&pr, gp),
-            &Side::new(&po, gq),
-            number,
-            weights,
-            self.delays.clone(),
-            self.exclude_self_same_object(),
-            self.builder.objects.dt,
-            &mut rng,
-        )?;
-        self.finish(conn)
+        let exclude = self.exclude_self_same_object();
+        self.connect(|pre, post, delays, dt, rng| {
+            connectors::fixed_number_post(pre, post, number, weights, delays, exclude, dt, rng)
+        })
     }
 
     /// Weights from a dense matrix, `post x pre` (`None`: no synapse).
     pub fn connect_from_matrix(self, weights: &[Vec<Option<f64>>]) -> Result<ProjId<S>> {
-        let (pr, po, gp, gq) = self.sides();
-        let uniform = match &self.delays {
-            Value::Const(d) => *d,
-            Value::Dist(_) => {
-                return Err(Error::Connector {
-                    connector: "connect_from_matrix",
-                    reason: "delays must be a constant or a matrix (use connect_from_matrix_with_delays)".into(),
-                });
-            }
-        };
-        let conn = connectors::from_matrix(
-            &Side::new(&pr, gp),
-            &Side::new(&po, gq),
-            weights,
-            None,
-            uniform,
-            self.builder.objects.dt,
+        let delay = self.constant_delay(
+            "connect_from_matrix",
+            " (or a matrix: use connect_from_matrix_with_delays)",
         )?;
-        self.finish(conn)
+        self.connect(|pre, post, _, dt, _| {
+            connectors::from_matrix(pre, post, weights, None, delay, dt)
+        })
     }
 
     /// Weights and per-synapse delays (ms) from dense `post x pre` matrices.
@@ -1265,51 +1220,21 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         weights: &[Vec<Option<f64>>],
         delays: &[Vec<Option<f64>>],
     ) -> Result<ProjId<S>> {
-        let (pr, po, gp, gq) = self.sides();
-        let conn = connectors::from_matrix(
-            &Side::new(&pr, gp),
-            &Side::new(&po, gq),
-            weights,
-            Some(delays),
-            0.0,
-            self.builder.objects.dt,
-        )?;
-        self.finish(conn)
+        self.connect(|pre, post, _, dt, _| {
+            connectors::from_matrix(pre, post, weights, Some(delays), 0.0, dt)
+        })
     }
 
     /// Synapses from `(pre index, post index, weight)` triplets (positions
     /// in the pre and post sides), with the builder's constant delay.
     pub fn connect_from_sparse(self, triplets: &[(usize, usize, f64)]) -> Result<ProjId<S>> {
-        let (pr, po, gp, gq) = self.sides();
-        let delay = match &self.delays {
-            Value::Const(d) => *d,
-            Value::Dist(_) => {
-                return Err(Error::Connector {
-                    connector: "connect_from_sparse",
-                    reason: "only constant delays are allowed".into(),
-                });
-            }
-        };
-        let conn = connectors::from_sparse(
-            &Side::new(&pr, gp),
-            &Side::new(&po, gq),
-            triplets,
-            delay,
-            self.builder.objects.dt,
-        )?;
-        self.finish(conn)
+        let delay = self.constant_delay("connect_from_sparse", "")?;
+        self.connect(|pre, post, _, dt, _| connectors::from_sparse(pre, post, triplets, delay, dt))
     }
 
     /// Synapses from `(post index, pre index, weight, delay ms)` tuples.
     pub fn connect_from_list(self, synapses: &[(usize, usize, f64, f64)]) -> Result<ProjId<S>> {
-        let (pr, po, gp, gq) = self.sides();
-        let conn = connectors::from_list(
-            &Side::new(&pr, gp),
-            &Side::new(&po, gq),
-            synapses,
-            self.builder.objects.dt,
-        )?;
-        self.finish(conn)
+        self.connect(|pre, post, _, dt, _| connectors::from_list(pre, post, synapses, dt))
     }
 
     /// Synapses from a user function returning a [`LilBuilder`].
@@ -1317,14 +1242,7 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         self,
         f: impl FnOnce(&Side, &Side) -> Result<LilBuilder>,
     ) -> Result<ProjId<S>> {
-        let (pr, po, gp, gq) = self.sides();
-        let conn = connectors::with_func(
-            &Side::new(&pr, gp),
-            &Side::new(&po, gq),
-            f,
-            self.builder.objects.dt,
-        )?;
-        self.finish(conn)
+        self.connect(|pre, post, _, dt, _| connectors::with_func(pre, post, f, dt))
     }
 }
 
