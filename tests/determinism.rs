@@ -171,3 +171,69 @@ fn seed_determines_the_run() -> annarchy::Result<()> {
     }
     Ok(())
 }
+
+annarchy::neuron! {
+    /// COBA's neuron (SPEC.md 13.1), with a noisy drive so that random
+    /// draws take part.
+    struct NoisyCoba {
+        parameters: "
+            El = -60.0 : population
+            Vr = -60.0 : population
+            Erev_exc = 0.0 : population
+            Erev_inh = -80.0 : population
+            Vt = -50.0 : population
+            tau = 20.0 : population
+            tau_exc = 5.0 : population
+            tau_inh = 10.0 : population
+            I = 20.0 : population
+        ",
+        equations: "
+            tau * dv/dt = (El - v) + g_exc * (Erev_exc - v) + g_inh * (Erev_inh - v) + I + Normal(0.0, 1.0)
+            tau_exc * dg_exc/dt = -g_exc
+            tau_inh * dg_inh/dt = -g_inh
+        ",
+        spike: "v > Vt",
+        reset: "v = Vr",
+        refractory: 5.0,
+    }
+}
+
+/// Spike steps and final state of a spiking network large enough for the
+/// parallel update (more than 2 * PAR_CHUNK neurons), with STDP and delays.
+fn run_spiking(threads: usize) -> annarchy::Result<(Vec<Vec<i64>>, Vec<u64>, Vec<u64>)> {
+    let mut b = Network::builder().dt(0.1)?.seed(11).threads(threads);
+    let pop = b.population::<NoisyCoba>("pop", 9000)?;
+    b.set(pop, "v", RandomDistribution::normal(-55.0, 5.0))?;
+    let exc = b.view(pop, 0..7200)?;
+    let inh = b.view(pop, 7200..9000)?;
+    b.projection::<DefaultSpikingSynapse>(exc, pop, "exc")
+        .connect_fixed_probability(0.002, 0.6)?;
+    let stdp = b
+        .projection::<STDP>(inh, pop, "inh")
+        .delays(RandomDistribution::uniform(0.1, 2.0))
+        .connect_fixed_probability(0.002, 6.7)?;
+    b.proj_set(stdp, "w_max", 10.0)?;
+    let m = b.monitor(pop, &["spike"])?;
+    let mut net = b.build()?;
+    net.simulate(50.0)?;
+    let spikes = net.monitor_spikes(m)?.into_values().collect();
+    Ok((
+        spikes,
+        bits(net.get(pop, "v")?),
+        bits(net.proj_get(stdp, "w")?),
+    ))
+}
+
+#[test]
+fn spiking_network_same_spikes_for_1_2_and_4_threads() -> annarchy::Result<()> {
+    let one = run_spiking(1)?;
+    assert!(
+        one.0.iter().map(Vec::len).sum::<usize>() > 1000,
+        "the network is active"
+    );
+    for threads in [2, 4] {
+        let other = run_spiking(threads)?;
+        assert!(one == other, "results differ with {threads} threads");
+    }
+    Ok(())
+}
