@@ -198,9 +198,12 @@ annarchy::neuron! {
     }
 }
 
+/// Spike steps of each neuron, bits of the final `v` and of the STDP weights.
+type SpikingOutcome = (Vec<Vec<i64>>, Vec<u64>, Vec<u64>);
+
 /// Spike steps and final state of a spiking network large enough for the
 /// parallel update (more than 2 * PAR_CHUNK neurons), with STDP and delays.
-fn run_spiking(threads: usize) -> annarchy::Result<(Vec<Vec<i64>>, Vec<u64>, Vec<u64>)> {
+fn run_spiking(threads: usize) -> annarchy::Result<SpikingOutcome> {
     let mut b = Network::builder().dt(0.1)?.seed(11).threads(threads);
     let pop = b.population::<NoisyCoba>("pop", 9000)?;
     b.set(pop, "v", RandomDistribution::normal(-55.0, 5.0))?;
