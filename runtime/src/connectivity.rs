@@ -622,6 +622,9 @@ pub struct SpikeIndex {
     pub pre_row: Vec<usize>,
     /// Synapse indices grouped by pre-synaptic rank.
     pub pre_synapses: Vec<u32>,
+    /// Post-synaptic rank of each entry of `pre_synapses` (read in order
+    /// when spikes are delivered).
+    pub pre_posts: Vec<u32>,
     /// Dendrite (row) of each synapse.
     pub syn_dendrite: Vec<u32>,
     /// Dendrite of each post-synaptic rank, `u32::MAX` for none.
@@ -642,9 +645,15 @@ impl SpikeIndex {
                 *d = k as u32;
             }
         }
+        let pre_posts = pre
+            .synapses
+            .iter()
+            .map(|&s| conn.post_ranks[syn_dendrite[s as usize] as usize])
+            .collect();
         SpikeIndex {
             pre_row: pre.row_ptr,
             pre_synapses: pre.synapses,
+            pre_posts,
             syn_dendrite,
             post_dendrite,
         }
@@ -655,6 +664,16 @@ impl SpikeIndex {
     pub fn synapses_of(&self, j: usize) -> &[u32] {
         match (self.pre_row.get(j), self.pre_row.get(j + 1)) {
             (Some(&a), Some(&b)) => &self.pre_synapses[a..b],
+            _ => &[],
+        }
+    }
+
+    /// The post-synaptic ranks of the synapses of pre-synaptic rank `j`, in
+    /// the order of [`synapses_of`](Self::synapses_of).
+    #[inline]
+    pub fn posts_of(&self, j: usize) -> &[u32] {
+        match (self.pre_row.get(j), self.pre_row.get(j + 1)) {
+            (Some(&a), Some(&b)) => &self.pre_posts[a..b],
             _ => &[],
         }
     }

@@ -1550,14 +1550,18 @@ fn synapse_events(
         .collect();
     let globals = globals_read(m);
     let rt = &e.rt;
+    // The dendrite index is read only when a per-dendrite value is used.
+    let k_load = if dend.is_empty() && semi_w.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(let k = index.syn_dendrite[s] as usize;)
+    };
     if pre {
         quote! {
             #globals
             let index = ctx.index;
-            let mut on_event = |s: usize, g: &mut [f64]| {
-                let k = index.syn_dendrite[s] as usize;
-                let post_rank = post_ranks[k] as usize;
-                let j = pre_ranks[s] as usize;
+            let mut on_event = |s: usize, j: usize, post_rank: usize, g: &mut [f64]| {
+                #k_load
                 #dend
                 #(#semi_loads)*
                 #syn
@@ -1572,14 +1576,17 @@ fn synapse_events(
             match events {
                 #rt::model::SpikeEvents::Neurons(list) => {
                     for &pre in list {
-                        for &s in index.synapses_of(pre as usize) {
-                            on_event(s as usize, g);
+                        let j = pre as usize;
+                        for (&s, &post) in index.synapses_of(j).iter().zip(index.posts_of(j)) {
+                            on_event(s as usize, j, post as usize, g);
                         }
                     }
                 }
                 #rt::model::SpikeEvents::Synapses(list) => {
                     for &s in list {
-                        on_event(s as usize, g);
+                        let s = s as usize;
+                        let post = post_ranks[index.syn_dendrite[s] as usize] as usize;
+                        on_event(s, pre_ranks[s] as usize, post, g);
                     }
                 }
             }
