@@ -709,7 +709,6 @@ impl NetworkBuilder {
             mut objects,
             threads,
         } = self;
-        let dt = objects.dt;
         // Targets of projections.
         for k in 0..objects.projs.len() {
             let (post, target, name) = {
@@ -895,7 +894,6 @@ impl NetworkBuilder {
         } else {
             None
         };
-        let _ = dt;
         Ok(Network {
             objects,
             scratch: Vec::new(),

@@ -1017,8 +1017,6 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     // Sequential call and parallel chunked call.
     let seq_args_mut = mut_fields.iter().map(|f| quote!(&mut self.#f[..]));
     let par_iter = {
-        let mut it = quote!(self.#(#mut_fields)*);
-        let _ = &mut it;
         let f0 = &mut_fields[0];
         let mut chain = quote!(self.#f0.par_chunks_mut(CHUNK));
         for f in &mut_fields[1..] {

@@ -655,7 +655,7 @@ impl<'d> Analyser<'d> {
     }
 
     fn declare_variables(&mut self, stmts: &[(Statement, Vec<lines::Flag>, Span)], block: Block) {
-        for (s, flags, span) in stmts {
+        for (s, flags, _) in stmts {
             let (name, nspan) = match s {
                 Statement::Assign {
                     target,
@@ -742,7 +742,6 @@ impl<'d> Analyser<'d> {
                 block,
                 nspan,
             );
-            let _ = span;
         }
         for (name, span) in std::mem::take(&mut self.failed) {
             if !self.decl_spans.contains_key(&name) {
@@ -1500,13 +1499,9 @@ impl<'d> Analyser<'d> {
         let block = Block::Equations;
         let mut out = Vec::new();
         for (s, flags, span) in stmts {
-            let (target, tspan) = match &s {
-                Statement::Assign {
-                    target,
-                    target_span,
-                    ..
-                } => (target.clone(), *target_span),
-                Statement::Ode { var, var_span, .. } => (var.clone(), *var_span),
+            let target = match &s {
+                Statement::Assign { target, .. } => target.clone(),
+                Statement::Ode { var, .. } => var.clone(),
             };
             let Some(attr) = self
                 .attributes
@@ -1516,7 +1511,6 @@ impl<'d> Analyser<'d> {
                 continue;
             };
             let locality = attr.locality;
-            let _ = tspan;
             let min = self.bound(block, &flags, "min", locality);
             let max = self.bound(block, &flags, "max", locality);
             let kind = match s {
