@@ -1985,6 +1985,13 @@ impl Network {
                 p.state.reset();
                 p.reset();
             }
+            // Spikes on their way through per-synapse delays are dropped with
+            // the populations' spike histories.
+            for p in &mut self.objects.projs {
+                for slot in &mut p.events {
+                    slot.clear();
+                }
+            }
         }
         if projections {
             for p in &mut self.objects.projs {
@@ -1998,6 +2005,9 @@ impl Network {
                     d.clear();
                 }
                 for s in &mut m.steps {
+                    s.clear();
+                }
+                for s in &mut m.spikes {
                     s.clear();
                 }
                 m.offset = None;

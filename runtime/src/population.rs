@@ -435,6 +435,7 @@ impl Population {
             s.fill(0.0);
         }
         self.spiked.clear();
+        self.axonal.clear();
         self.last_spike.fill(-10000);
         if let Some(w) = &mut self.rate {
             for s in &mut w.steps {
