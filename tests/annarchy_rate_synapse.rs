@@ -752,6 +752,14 @@ fn rate_default_synapse_models() -> annarchy::Result<(Network, PopId<RateDefault
 }
 
 #[test]
+fn test_rate_default_synapse_models_list_standard_synapses() {
+    assert_eq!(
+        annarchy::models::list_standard_synapses(),
+        ["STP", "STDP", "Hebb", "Oja", "IBCM"]
+    );
+}
+
+#[test]
 fn test_rate_default_synapse_models_compile() -> TestResult {
     rate_default_synapse_models()?;
     Ok(())

@@ -130,3 +130,16 @@ synapse! {
         psp: "pre.r",
     }
 }
+
+/// Names of the standard synapse models (ANNarchy's
+/// `list_standard_synapses()`), in ANNarchy's order.
+pub fn list_standard_synapses() -> Vec<&'static str> {
+    use annarchy_runtime::model::SynapseModel;
+    vec![
+        STP::INFO.type_name,
+        STDP::INFO.type_name,
+        Hebb::INFO.type_name,
+        Oja::INFO.type_name,
+        IBCM::INFO.type_name,
+    ]
+}
