@@ -751,6 +751,14 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         quote!(#n: f64,)
     });
     let refractory = m.spiking && m.refractory.is_some();
+    let (mask_field, mask_init) = if m.spiking {
+        (
+            quote!(_spike_mask: ::std::vec::Vec<u8>,),
+            quote!(_spike_mask: ::std::vec![0; size],),
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
     let (ref_field, ref_init, ref_reset) = if refractory {
         (
             quote!(_ref_rem: ::std::vec::Vec<f64>,),
@@ -863,6 +871,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             #(#rand_fields)*
             #(#gop_fields)*
             #ref_field
+            #mask_field
         }
 
         #[allow(non_snake_case)]
@@ -880,6 +889,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
                     #(#init_rands)*
                     #(#init_gops)*
                     #ref_init
+                    #mask_init
                 }
             }
         }
@@ -904,7 +914,6 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             fn update(&mut self, ctx: &#rt::model::NeuronCtx<'_>) {
                 let dt = ctx.dt;
                 let t = ctx.t as f64 * dt;
-                #(#consts)*
                 #(#consts)*
                 #(#gops_loaded)*
                 #global
@@ -1187,7 +1196,22 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
             )
         }
     };
-    quote! {
+    // Fast path: the condition of every neuron is evaluated in a loop the
+    // compiler vectorises, then the few neurons that spike are reset. It
+    // needs a condition of per-neuron and population values only, and
+    // resets that leave population values alone.
+    let mut cond_vars = BTreeSet::new();
+    m.spike.as_ref().expect("spiking").visit_vars(&mut |v| {
+        cond_vars.insert(v.clone());
+    });
+    let simple = m.axon_spike.is_none()
+        && globals_written.is_empty()
+        && cond_vars.iter().all(|v| match v {
+            Var::Attr(a) => m.attr(a).is_some(),
+            Var::T | Var::Dt | Var::Const(_) | Var::GlobalOp(_) => true,
+            _ => false,
+        });
+    let head = quote! {
         let dt = ctx.dt;
         let t = ctx.t as f64 * dt;
         #(#consts)*
@@ -1196,18 +1220,70 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         #(#grands)*
         out.spiked.clear();
         out.axonal.clear();
-        for i in 0..self.size {
-            #skip
-            #(#loads)*
-            if #cond {
-                #reset
-                #(#stores)*
-                out.spiked.push(i as u32);
-                out.last_spike[i] = ctx.t;
-                #start
-            } #axon
+    };
+    if !simple {
+        return quote! {
+            #head
+            for i in 0..self.size {
+                #skip
+                #(#loads)*
+                if #cond {
+                    #reset
+                    #(#stores)*
+                    out.spiked.push(i as u32);
+                    out.last_spike[i] = ctx.t;
+                    #start
+                } #axon
+            }
+            #(self.#globals_written = #globals_written;)*
+        };
+    }
+    let local_cond: Vec<&String> = m
+        .attributes
+        .iter()
+        .filter(|a| a.locality == Locality::Local && cond_vars.contains(&Var::Attr(a.name.clone())))
+        .map(|a| &a.name)
+        .collect();
+    let cond_slices: Vec<Ident> = local_cond.iter().map(|a| slice_ident(a)).collect();
+    let cond_fields: Vec<Ident> = local_cond.iter().map(|a| ident(a)).collect();
+    let (rem_slice, free, decrement) = if m.refractory.is_some() {
+        (
+            quote!(let rem = &mut self._ref_rem[..n];),
+            quote!(let free = rem[i] == 0.0;),
+            quote!(rem[i] = if free { rem[i] } else { rem[i] - 1.0 };),
+        )
+    } else {
+        (
+            TokenStream::new(),
+            quote!(let free = true;),
+            TokenStream::new(),
+        )
+    };
+    quote! {
+        #head
+        let n = self.size;
+        {
+            let mask = &mut self._spike_mask[..n];
+            #rem_slice
+            #(let #cond_slices = &self.#cond_fields[..n];)*
+            for i in 0..n {
+                #(let #cond_fields = #cond_slices[i];)*
+                #free
+                #decrement
+                mask[i] = u8::from(free & (#cond));
+            }
         }
-        #(self.#globals_written = #globals_written;)*
+        for i in 0..n {
+            if self._spike_mask[i] == 0 {
+                continue;
+            }
+            #(#loads)*
+            #reset
+            #(#stores)*
+            out.spiked.push(i as u32);
+            out.last_spike[i] = ctx.t;
+            #start
+        }
     }
 }
 
