@@ -719,6 +719,28 @@ fn global_pass(e: &Emitter<'_>, stmts: &[Stmt], gate_w: bool) -> TokenStream {
     }
 }
 
+/// Fields of a state struct: one per attribute and per random occurrence, a
+/// number for population- or projection-wide ones, an array otherwise.
+fn storage_fields(m: &Model) -> Vec<TokenStream> {
+    let field = |n: Ident, locality: Locality| {
+        if locality == Locality::Global {
+            quote!(#n: f64,)
+        } else {
+            quote!(#n: ::std::vec::Vec<f64>,)
+        }
+    };
+    m.attributes
+        .iter()
+        .map(|a| field(ident(&a.name), a.locality))
+        .chain(
+            m.randoms
+                .iter()
+                .enumerate()
+                .map(|(k, r)| field(format_ident!("_rand_{}", k), r.locality)),
+        )
+        .collect()
+}
+
 fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let rt = &opts.runtime;
     let vis = &opts.vis;
@@ -730,22 +752,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     };
     let ty = ident(&m.type_name);
     let state = format_ident!("{}State", m.type_name);
-    let fields = m.attributes.iter().map(|a| {
-        let n = ident(&a.name);
-        if a.locality == Locality::Global {
-            quote!(#n: f64,)
-        } else {
-            quote!(#n: ::std::vec::Vec<f64>,)
-        }
-    });
-    let rand_fields = m.randoms.iter().enumerate().map(|(k, r)| {
-        let n = format_ident!("_rand_{}", k);
-        if r.locality == Locality::Global {
-            quote!(#n: f64,)
-        } else {
-            quote!(#n: ::std::vec::Vec<f64>,)
-        }
-    });
+    let fields = storage_fields(m);
     let gop_fields = (0..m.global_ops.len()).map(|k| {
         let n = format_ident!("_gop_{}", k);
         quote!(#n: f64,)
@@ -868,7 +875,6 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         #vis struct #state {
             size: usize,
             #(#fields)*
-            #(#rand_fields)*
             #(#gop_fields)*
             #ref_field
             #mask_field
@@ -1298,21 +1304,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     };
     let ty = ident(&m.type_name);
     let state = format_ident!("{}State", m.type_name);
-    let fields = m.attributes.iter().map(|a| {
-        let n = ident(&a.name);
-        if a.locality == Locality::Global {
-            quote!(#n: f64,)
-        } else {
-            quote!(#n: ::std::vec::Vec<f64>,)
-        }
-    });
-    let rand_fields = m.randoms.iter().enumerate().map(|(k, r)| {
-        let n = format_ident!("_rand_{}", k);
-        match r.locality {
-            Locality::Global => quote!(#n: f64,),
-            _ => quote!(#n: ::std::vec::Vec<f64>,),
-        }
-    });
+    let fields = storage_fields(m);
     let init_fields = m.attributes.iter().map(|a| {
         let n = ident(&a.name);
         let v = lit(a.init);
@@ -1439,7 +1431,6 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         #[derive(Clone, Debug)]
         #vis struct #state {
             #(#fields)*
-            #(#rand_fields)*
             #le_field
         }
 
