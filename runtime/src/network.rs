@@ -18,59 +18,51 @@ use crate::random::stream;
 use rand_chacha::ChaCha8Rng;
 use std::marker::PhantomData;
 
-/// A population of model `M` in a network.
-pub struct PopId<M> {
-    index: usize,
-    _model: PhantomData<fn() -> M>,
-}
-impl<M> Clone for PopId<M> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<M> Copy for PopId<M> {}
-impl<M> std::fmt::Debug for PopId<M> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PopId({})", self.index)
-    }
+/// A typed handle over an object index, `Copy` whatever its model, and its
+/// untyped twin for access by name.
+macro_rules! handle {
+    ($(#[$doc:meta])* $name:ident, $(#[$any_doc:meta])* $any:ident) => {
+        $(#[$doc])*
+        pub struct $name<M> {
+            index: usize,
+            _model: PhantomData<fn() -> M>,
+        }
+        impl<M> Clone for $name<M> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl<M> Copy for $name<M> {}
+        impl<M> std::fmt::Debug for $name<M> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.index)
+            }
+        }
+
+        $(#[$any_doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub struct $any(pub(crate) usize);
+
+        impl<M> From<$name<M>> for $any {
+            fn from(h: $name<M>) -> $any {
+                $any(h.index)
+            }
+        }
+    };
 }
 
-/// A population of any model (for access by name).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct AnyPop(pub(crate) usize);
-
-impl<M> From<PopId<M>> for AnyPop {
-    fn from(p: PopId<M>) -> AnyPop {
-        AnyPop(p.index)
-    }
-}
-
-/// A projection of synapse model `S` in a network.
-pub struct ProjId<S> {
-    index: usize,
-    _model: PhantomData<fn() -> S>,
-}
-impl<S> Clone for ProjId<S> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<S> Copy for ProjId<S> {}
-impl<S> std::fmt::Debug for ProjId<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ProjId({})", self.index)
-    }
-}
-
-/// A projection of any synapse model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct AnyProj(pub(crate) usize);
-
-impl<S> From<ProjId<S>> for AnyProj {
-    fn from(p: ProjId<S>) -> AnyProj {
-        AnyProj(p.index)
-    }
-}
+handle!(
+    /// A population of model `M` in a network.
+    PopId,
+    /// A population of any model (for access by name).
+    AnyPop
+);
+handle!(
+    /// A projection of synapse model `S` in a network.
+    ProjId,
+    /// A projection of any synapse model.
+    AnyProj
+);
 
 /// A monitor in a network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
