@@ -3,8 +3,8 @@
 //! This test binary installs a counting global allocator; the tests run one
 //! at a time (a lock serialises them) and count the allocations (`alloc`,
 //! `alloc_zeroed` and `realloc`) made while a flag is on, by the thread that
-//! runs the test and by rayon's worker threads (not by the test harness,
-//! which may report another test's result meanwhile).
+//! runs the test and by the simulation's own threads (not by the test
+//! harness, which may report another test's result meanwhile).
 //!
 //! The network has rate-coded populations with random variables and a global
 //! operation in their equations, a `TimedArray` input, learning projections,
@@ -14,10 +14,10 @@
 //! `simulate` call does not depend on its number of steps, and is zero when
 //! the monitors already have room.
 //!
-//! With two threads, on a network large enough for the parallel paths, the
-//! only allocations are rayon's when a step enters the thread pool (one
-//! block of its job queue for every 63 entries): a few per hundred `step()`
-//! calls, at most one per `simulate` call.
+//! With two threads, on a network large enough for the parallel paths,
+//! neither `step()` nor `simulate` allocates either: the threads are started
+//! once, when the network is built, and a step hands them its work without
+//! queues.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use annarchy::prelude::*;
-use annarchy::runtime::model::PAR_CHUNK;
+use annarchy::runtime::model::{PAR_EVENTS, PAR_MIN};
 use annarchy::runtime::random::RANDOM_CHUNK;
 
 /// Counts the allocations made while [`COUNTING`] is on.
@@ -42,8 +42,7 @@ thread_local! {
 impl CountingAllocator {
     fn count() {
         if COUNTING.load(Ordering::Relaxed)
-            && (MEASURED.with(Cell::get)
-                || annarchy::runtime::rayon::current_thread_index().is_some())
+            && (MEASURED.with(Cell::get) || annarchy::runtime::team::current_member().is_some())
         {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         }
@@ -245,31 +244,37 @@ fn simulate_with_monitors_allocates_only_before_the_loop() -> annarchy::Result<(
 }
 
 /// A network whose updates take the parallel paths when it has more than one
-/// thread: populations of more than `2 * PAR_CHUNK` neurons with random
+/// thread: populations of more than `PAR_MIN` neurons with random
 /// variables (more than `4 * RANDOM_CHUNK` draws), a projection of more than
-/// `PAR_CHUNK` dendrites.
+/// `PAR_MIN` dendrites, spikes reaching more than `PAR_EVENTS` synapses per
+/// step.
 fn large(threads: usize) -> annarchy::Result<(Network, PopId<NoisyLeaky>)> {
     let mut b = Network::builder().seed(5).threads(threads);
     let input = b.population::<InputArray>("input", 200)?;
     b.set(input, "r", RandomDistribution::uniform(0.0, 1.0))?;
-    let big = b.population::<NoisyLeaky>("big", 2 * PAR_CHUNK + 100)?;
+    let big = b.population::<NoisyLeaky>("big", 4 * RANDOM_CHUNK + 100)?;
     b.projection::<Oja>(input, big, "exc")
         .connect_fixed_number_pre(3, RandomDistribution::uniform(0.0, 0.5))?;
     b.projection::<DefaultRateSynapse>(big, big, "inh")
         .delays(2.0)
         .connect_fixed_number_pre(2, 0.1)?;
+    // Spikes: 1000 Poisson neurons at 100 Hz (100 spikes per step of 1 ms
+    // on average) onto 1200 neurons with probability 0.5.
+    let poisson = b.population::<Poisson>("poisson", 1000)?;
+    b.set(poisson, "rates", 100.0)?;
+    let lif = b.population::<IF_curr_exp>("lif", 1200)?;
+    b.projection::<DefaultSpikingSynapse>(poisson, lif, "exc")
+        .connect_fixed_probability(0.5, 0.01)?;
     let net = b.build()?;
     assert!(net.population_size(big) > 4 * RANDOM_CHUNK);
+    assert!(net.population_size(big) > PAR_MIN);
+    const { assert!(100 * 600 > PAR_EVENTS) };
     Ok((net, big))
 }
 
-/// With two threads, a step enters the thread pool once; the only
-/// allocations are those of rayon's queue of jobs entered from outside the
-/// pool (`crossbeam_deque::Injector::push` allocates a block for every 63
-/// jobs), so a step allocates much less than once, and `simulate`, which
-/// enters the pool once for all its steps, at most once whatever its length.
+/// With two threads, neither `step()` nor `simulate` allocates.
 #[test]
-fn two_threads_allocate_only_when_entering_the_pool() -> annarchy::Result<()> {
+fn two_threads_do_not_allocate() -> annarchy::Result<()> {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let (mut net, big) = large(2)?;
     for _ in 0..10 {
@@ -280,16 +285,10 @@ fn two_threads_allocate_only_when_entering_the_pool() -> annarchy::Result<()> {
             net.step();
         }
     });
-    assert!(
-        steps <= 3,
-        "{steps} allocations in 126 steps with two threads"
-    );
+    assert_eq!(steps, 0, "allocations in 126 steps with two threads");
     let short = allocations(|| net.simulate(10.0).expect("a valid duration"));
     let long = allocations(|| net.simulate(300.0).expect("a valid duration"));
-    assert!(
-        short <= 1 && long <= 1,
-        "simulate: {short} and {long} allocations"
-    );
+    assert_eq!((short, long), (0, 0), "allocations of simulate");
     assert_eq!(net.get_current_step(), 446);
     assert!(net.get(big, "r")?.iter().any(|&r| r > 0.0));
     Ok(())

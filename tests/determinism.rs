@@ -3,8 +3,8 @@
 //!
 //! The network is large enough for every parallel path of the run-time to be
 //! taken when it has more than one thread: its main population has more than
-//! `2 * PAR_CHUNK` neurons (neuron updates split in chunks), its projections
-//! have more than `PAR_CHUNK` dendrites (transmission split by dendrite), and
+//! `PAR_MIN` neurons (neuron updates split between threads), its projections
+//! have more than `PAR_MIN` dendrites (transmission split by dendrite), and
 //! its random variables draw more than `4 * RANDOM_CHUNK` values per step
 //! (draws split in chunks). It has random initial values, random weights,
 //! random connectivity, noise in the equations, a global operation
@@ -16,7 +16,7 @@
 //! exactly the same weights; another seed must give other values.
 
 use annarchy::prelude::*;
-use annarchy::runtime::model::PAR_CHUNK;
+use annarchy::runtime::model::{PAR_EVENTS, PAR_MIN};
 use annarchy::runtime::random::RANDOM_CHUNK;
 
 annarchy::neuron! {
@@ -35,7 +35,7 @@ annarchy::neuron! {
     }
 }
 
-/// Neurons of the main population: above `2 * PAR_CHUNK`.
+/// Neurons of the main population: above `PAR_MIN`.
 const BIG: usize = 9000;
 /// Neurons of the input population.
 const INPUT: usize = 1000;
@@ -82,13 +82,13 @@ fn run(seed: u64, threads: usize) -> annarchy::Result<Outcome> {
     let m_input = b.monitor(input, &["r"])?;
     let mut net = b.build()?;
 
-    // The parallel paths are taken: a population of more than two chunks,
-    // projections with more than one chunk of dendrites, random draws of
-    // more than four chunks.
-    assert!(net.population_size(big) >= 2 * PAR_CHUNK);
+    // The parallel paths are taken: a population and projections of more
+    // than `PAR_MIN` neurons and dendrites, random draws of more than four
+    // chunks.
+    assert!(net.population_size(big) >= PAR_MIN);
     assert!(net.population_size(big) > 4 * RANDOM_CHUNK);
     for proj in [AnyProj::from(ff), lateral.into(), extra.into()] {
-        assert!(net.post_ranks(proj).len() >= PAR_CHUNK);
+        assert!(net.post_ranks(proj).len() >= PAR_MIN);
     }
 
     for _ in 0..STEPS {
@@ -202,7 +202,9 @@ annarchy::neuron! {
 type SpikingOutcome = (Vec<Vec<i64>>, Vec<u64>, Vec<u64>);
 
 /// Spike steps and final state of a spiking network large enough for the
-/// parallel update (more than 2 * PAR_CHUNK neurons), with STDP and delays.
+/// parallel update (more than `PAR_MIN` neurons), with STDP and delays, and
+/// Poisson inputs whose spikes reach more than `PAR_EVENTS` synapses per
+/// step (delivery split between threads).
 fn run_spiking(threads: usize) -> annarchy::Result<SpikingOutcome> {
     let mut b = Network::builder().dt(0.1)?.seed(11).threads(threads);
     let pop = b.population::<NoisyCoba>("pop", 9000)?;
@@ -216,6 +218,13 @@ fn run_spiking(threads: usize) -> annarchy::Result<SpikingOutcome> {
         .delays(RandomDistribution::uniform(0.1, 2.0))
         .connect_fixed_probability(0.002, 6.7)?;
     b.proj_set(stdp, "w_max", 10.0)?;
+    // 500 Poisson neurons at 200 Hz: 10 spikes per step, each reaching
+    // about 900 neurons.
+    let poisson = b.population::<Poisson>("poisson", 500)?;
+    b.set(poisson, "rates", 200.0)?;
+    b.projection::<DefaultSpikingSynapse>(poisson, pop, "exc")
+        .connect_fixed_probability(0.1, RandomDistribution::uniform(0.0, 0.05))?;
+    const { assert!(10 * 900 > PAR_EVENTS) };
     let m = b.monitor(pop, &["spike"])?;
     let mut net = b.build()?;
     net.simulate(50.0)?;

@@ -47,7 +47,10 @@ pub struct Connectivity {
     pub row_ptr: Vec<usize>,
     /// Pre-synaptic population rank of each synapse, ascending within a row.
     pub pre_ranks: Vec<u32>,
-    /// Weight of each synapse, parallel to `pre_ranks`.
+    /// Weight of each synapse, parallel to `pre_ranks`: the initial weights
+    /// given by a connector. A projection moves them into its synapse
+    /// model's state when it is created (this vector is then empty; the
+    /// weights are read with `Network::proj_get(proj, "w")`).
     pub weights: Vec<f64>,
     /// Delays, in steps.
     pub delays: Delays,

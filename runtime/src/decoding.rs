@@ -91,7 +91,7 @@ impl SynapseState for DecodingState {
     fn compute_psp(&self, _: &SynapseCtx<'_>, out: &mut [f64]) {
         out.fill(0.0);
     }
-    fn update_rng(&mut self, _: &RngCtx) {}
+    fn update_rng(&mut self, _: &RngCtx<'_>) {}
     fn update(&mut self, _: &SynapseCtx<'_>) {}
     fn has_update(&self) -> bool {
         false

@@ -166,7 +166,7 @@ impl NeuronState for TimedArray {
             _ => AttrMut::Array(&mut []),
         }
     }
-    fn update_rng(&mut self, _: &RngCtx) {}
+    fn update_rng(&mut self, _: &RngCtx<'_>) {}
     fn update(&mut self, _: &NeuronCtx<'_>) {
         if self.schedule.get(self.block) == Some(&self.t) {
             self.r.copy_from_slice(&self.rates[self.block]);
@@ -279,7 +279,7 @@ impl NeuronState for SpikeSourceArray {
     fn attr_mut(&mut self, _: usize) -> AttrMut<'_> {
         AttrMut::Array(&mut [])
     }
-    fn update_rng(&mut self, _: &RngCtx) {}
+    fn update_rng(&mut self, _: &RngCtx<'_>) {}
     fn update(&mut self, _: &NeuronCtx<'_>) {}
     fn spike_gather(&mut self, _: &NeuronCtx<'_>, out: SpikeOut<'_>) {
         out.spiked.clear();
@@ -531,13 +531,13 @@ impl NeuronState for TimedPoisson {
             _ => AttrMut::Array(&mut []),
         }
     }
-    fn update_rng(&mut self, rng: &RngCtx) {
+    fn update_rng(&mut self, rng: &RngCtx<'_>) {
         crate::random::fill_chunked_with(
             &crate::random::RandomDistribution::uniform(0.0, 1.0),
             &mut self.p,
             rng.seed,
             [rng.object, 0, rng.t as u64],
-            rng.parallel,
+            rng.team,
         );
     }
     fn update(&mut self, ctx: &NeuronCtx<'_>) {

@@ -6,6 +6,7 @@
 pub mod connectivity;
 pub mod connectors;
 pub mod decoding;
+mod delivery;
 pub mod error;
 pub mod geometry;
 pub mod inputs;
@@ -17,6 +18,7 @@ pub mod population;
 pub mod projection;
 pub mod random;
 pub mod spikes;
+pub mod team;
 
 pub use error::{Error, Result};
 pub use rayon;

@@ -2,6 +2,7 @@
 //! metadata, and the traits through which the network drives a model's state.
 
 use crate::connectivity::{Connectivity, SpikeIndex};
+use crate::team::Team;
 
 /// How many values an attribute has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,6 +108,11 @@ pub struct ModelInfo {
     pub post_targets: &'static [&'static str],
     /// Synapses: true when `w` changes (the projection is plastic).
     pub plastic: bool,
+    /// Spiking synapses: a pre-synaptic spike only adds `w` to the
+    /// conductance of its target (`pre_spike: g_target += w`), and the
+    /// equations never change `w`. The run-time delivers the spikes of such
+    /// a synapse itself ([`SynapseState::pre_spikes`] is not called).
+    pub pre_spike_adds_w: bool,
     /// Names of the network constants the equations read (`constants:`).
     pub constants: &'static [&'static str],
     /// Synapses: `sum`, `max`, `min` or `mean`.
@@ -157,6 +163,7 @@ impl ModelInfo {
             pre_targets: &[],
             post_targets: &[],
             plastic: false,
+            pre_spike_adds_w: false,
             constants: &[],
             operation: "sum",
             source: ModelSource::EMPTY,
@@ -248,9 +255,93 @@ impl VarRef<'_> {
     }
 }
 
-/// Number of neurons (or dendrites) per chunk when an update is split over threads.
-/// Chunks are fixed in size, so results never depend on the number of threads.
-pub const PAR_CHUNK: usize = 4096;
+/// Fewest neurons (or dendrites) for which an update is split over the
+/// threads of a [`Team`]: below it, a thread would spend more time waiting
+/// than computing. Every neuron (dendrite) is computed the same way whoever
+/// computes it, so the results never depend on the number of threads.
+pub const PAR_MIN: usize = 1024;
+
+/// The first index at or after `from` whose byte in `mask` is not zero.
+///
+/// Spike masks are mostly zeros: they are scanned eight bytes at a time.
+#[inline]
+pub fn next_spike(mask: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i + 8 <= mask.len() {
+        let word = u64::from_le_bytes(mask[i..i + 8].try_into().expect("eight bytes"));
+        if word != 0 {
+            return Some(i + word.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    (i..mask.len()).find(|&k| mask[k] != 0)
+}
+
+/// Fewest synaptic events in a step (spikes times their synapses) for which
+/// the delivery of spikes is split over the threads of a [`Team`].
+pub const PAR_EVENTS: usize = 4096;
+
+/// Rate-coded transmission: for each dendrite `k` (row `row_ptr[k]..row_ptr[k + 1]`
+/// of a connectivity), `out[k] = fin(acc, n)`, where `acc` folds `add`
+/// over `term(k, s)` for the `n` synapses `s` of the row, in order, from
+/// `init`. The dendrites are split over the threads of `team`, if any and
+/// if there are at least [`PAR_MIN`] of them.
+///
+/// Four dendrites are computed together, each in the order of its own
+/// synapses: the results are those of one loop per dendrite, but four
+/// independent sums keep the processor busy where one would wait for each
+/// addition.
+#[inline]
+pub fn fold_dendrites<T, A, F>(
+    team: Option<&Team>,
+    row_ptr: &[usize],
+    out: &mut [f64],
+    init: f64,
+    term: T,
+    add: A,
+    fin: F,
+) where
+    T: Fn(usize, usize) -> f64 + Sync,
+    A: Fn(f64, f64) -> f64 + Sync,
+    F: Fn(f64, usize) -> f64 + Sync,
+{
+    const LANES: usize = 4;
+    let fill = |off: usize, [part]: [&mut [f64]; 1]| {
+        let mut k = off;
+        let mut groups = part.chunks_exact_mut(LANES);
+        for out in &mut groups {
+            let lo: [usize; LANES] = std::array::from_fn(|l| row_ptr[k + l]);
+            let len: [usize; LANES] = std::array::from_fn(|l| row_ptr[k + l + 1] - lo[l]);
+            let common = len.iter().copied().min().unwrap_or(0);
+            let mut acc = [init; LANES];
+            for i in 0..common {
+                for l in 0..LANES {
+                    acc[l] = add(acc[l], term(k + l, lo[l] + i));
+                }
+            }
+            for l in 0..LANES {
+                for s in lo[l] + common..lo[l] + len[l] {
+                    acc[l] = add(acc[l], term(k + l, s));
+                }
+                out[l] = fin(acc[l], len[l]);
+            }
+            k += LANES;
+        }
+        for out in groups.into_remainder() {
+            let (lo, hi) = (row_ptr[k], row_ptr[k + 1]);
+            let mut acc = init;
+            for s in lo..hi {
+                acc = add(acc, term(k, s));
+            }
+            *out = fin(acc, hi - lo);
+            k += 1;
+        }
+    };
+    match team {
+        Some(team) if out.len() >= PAR_MIN => team.split_mut(out.len(), 1, [out], &fill),
+        _ => fill(0, [out]),
+    }
+}
 
 /// Most `pre.x` (or `post.x`) attributes a synapse may read.
 pub const MAX_LINKED: usize = 8;
@@ -274,8 +365,8 @@ pub struct NeuronCtx<'a> {
     pub constants: &'a [f64],
     /// Step of each neuron's last spike (spiking populations; -10000 before the first).
     pub last_spike: &'a [i64],
-    /// Whether to split the update over the rayon thread pool.
-    pub parallel: bool,
+    /// The threads to split the update over (`None`: this thread only).
+    pub team: Option<&'a Team>,
 }
 
 /// Where a spiking population's update writes this step's spikes.
@@ -301,15 +392,15 @@ pub enum SpikeEvents<'a> {
 
 /// Seeds of the random streams of one step.
 #[derive(Clone, Copy, Debug)]
-pub struct RngCtx {
+pub struct RngCtx<'a> {
     /// The network's seed.
     pub seed: u64,
     /// Identifier of the object (population or projection) in the network.
     pub object: u64,
     /// Current step.
     pub t: i64,
-    /// Whether draws may be split over the rayon thread pool.
-    pub parallel: bool,
+    /// The threads to split the draws over (`None`: this thread only).
+    pub team: Option<&'a Team>,
 }
 
 /// A global operation over a population's attribute.
@@ -356,7 +447,7 @@ pub trait NeuronState: Send + Sync + 'static {
     /// Write access to attribute `index`.
     fn attr_mut(&mut self, index: usize) -> AttrMut<'_>;
     /// Draws this step's values of the random variables of the equations.
-    fn update_rng(&mut self, rng: &RngCtx);
+    fn update_rng(&mut self, rng: &RngCtx<'_>);
     /// One step of the neuron equations.
     fn update(&mut self, ctx: &NeuronCtx<'_>);
     /// Spiking populations: evaluates the spike condition after `update`,
@@ -417,8 +508,8 @@ pub struct SynapseCtx<'a> {
     pub post_last_spike: &'a [i64],
     /// Spiking: pre-synaptic index of the connectivity.
     pub index: &'a SpikeIndex,
-    /// Whether to split the work over the rayon thread pool.
-    pub parallel: bool,
+    /// The threads to split the work over (`None`: this thread only).
+    pub team: Option<&'a Team>,
 }
 
 /// The state of one projection: the per-synapse arrays of a synapse model.
@@ -435,7 +526,7 @@ pub trait SynapseState: Send + Sync + 'static {
     /// each dendrite, into `out[k]` for dendrite `k`.
     fn compute_psp(&self, ctx: &SynapseCtx<'_>, out: &mut [f64]);
     /// Draws this step's values of the random variables of the equations.
-    fn update_rng(&mut self, rng: &RngCtx);
+    fn update_rng(&mut self, rng: &RngCtx<'_>);
     /// One step of the continuous synaptic equations.
     fn update(&mut self, ctx: &SynapseCtx<'_>);
     /// True if the model has continuous equations (so `update` does something).
@@ -477,4 +568,71 @@ pub trait SynapseModel: 'static {
     const INFO: &'static ModelInfo;
     /// An unconnected projection.
     fn new_state() -> Self::State;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Team, fold_dendrites, next_spike};
+
+    #[test]
+    fn next_spike_finds_every_set_byte_in_order() {
+        for n in [0, 1, 7, 8, 9, 63, 64, 100] {
+            let mask: Vec<u8> = (0..n).map(|i| u8::from(i % 7 == 3 || i == n - 1)).collect();
+            let expected: Vec<usize> = (0..n).filter(|&i| mask[i] != 0).collect();
+            let mut found = Vec::new();
+            let mut from = 0;
+            while let Some(i) = next_spike(&mask, from) {
+                found.push(i);
+                from = i + 1;
+            }
+            assert_eq!(found, expected, "mask of {n} bytes");
+        }
+        assert_eq!(next_spike(&[0, 0, 1], 3), None);
+    }
+
+    #[test]
+    fn dendrites_fold_in_the_order_of_their_synapses() {
+        // Rows of 0 to 9 synapses; terms whose sum depends on the order.
+        let mut row_ptr = vec![0];
+        for k in 0..23 {
+            row_ptr.push(row_ptr[k] + (k * 7) % 10);
+        }
+        let term = |k: usize, s: usize| {
+            1e16_f64.powi((s % 3) as i32) * if (k + s).is_multiple_of(2) { 1.0 } else { -1.0 }
+                + 0.1 * s as f64
+        };
+        let expected: Vec<f64> = (0..23)
+            .map(|k| {
+                let mut acc = 0.5;
+                for s in row_ptr[k]..row_ptr[k + 1] {
+                    acc += term(k, s);
+                }
+                acc * 2.0 + (row_ptr[k + 1] - row_ptr[k]) as f64
+            })
+            .collect();
+        let fin = |acc: f64, n: usize| acc * 2.0 + n as f64;
+        let mut out = vec![0.0; 23];
+        fold_dendrites(None, &row_ptr, &mut out, 0.5, term, |a, p| a + p, fin);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&out), bits(&expected));
+        let team = Team::new(3).expect("threads");
+        let mut many = vec![0.0; 2000];
+        let mut row_ptr = vec![0];
+        for k in 0..2000 {
+            row_ptr.push(row_ptr[k] + (k * 7) % 10);
+        }
+        let expected: Vec<f64> = (0..2000)
+            .map(|k| (row_ptr[k]..row_ptr[k + 1]).fold(0.5, |a, s| a + term(k, s)))
+            .collect();
+        fold_dendrites(
+            Some(&team),
+            &row_ptr,
+            &mut many,
+            0.5,
+            term,
+            |a, p| a + p,
+            |a, _| a,
+        );
+        assert_eq!(bits(&many), bits(&expected));
+    }
 }

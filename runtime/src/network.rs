@@ -4,6 +4,7 @@
 
 use crate::connectivity::{Connectivity, Delays, LilBuilder, SpikeIndex};
 use crate::connectors::{self, Side, Value};
+use crate::delivery::{self, PreWeights};
 use crate::error::{Error, Result};
 use crate::geometry::Geometry;
 use crate::inputs::{Schedule, SpikeSourceArray, TimedArray, TimedPoisson};
@@ -15,6 +16,7 @@ use crate::monitor::{Monitor, MonitorOptions, Recorded, Recording, Source};
 use crate::population::{AttrValue, Population, Ring};
 use crate::projection::{Dendrite, Link, Projection};
 use crate::random::stream;
+use crate::team::Team;
 use rand_chacha::ChaCha8Rng;
 use std::marker::PhantomData;
 
@@ -314,6 +316,7 @@ impl Objects {
         let proj = &mut self.projs[p.0];
         let (idx, pos) = proj.value_index(name, post, pre)?;
         let t = proj.state.info().attributes[idx].value_type;
+        proj.pre_weights.invalidate();
         match proj.state.attr_mut(idx) {
             crate::model::AttrMut::Scalar(x) => *x = crate::population::typed(value, t),
             crate::model::AttrMut::Array(a) => a[pos] = crate::population::typed(value, t),
@@ -876,11 +879,9 @@ impl NetworkBuilder {
         for proj in &mut objects.projs {
             proj.take_snapshot();
         }
-        let pool = if threads > 1 {
+        let team = if threads > 1 {
             Some(
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
+                Team::new(threads)
                     .map_err(|e| Error::Build(format!("cannot start {threads} threads: {e}")))?,
             )
         } else {
@@ -891,7 +892,7 @@ impl NetworkBuilder {
             scratch: Vec::new(),
             t: 0,
             threads,
-            pool,
+            team,
         })
     }
 }
@@ -973,7 +974,7 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         stream(self.builder.objects.seed, &[0xC0, n])
     }
 
-    fn finish(self, conn: Connectivity) -> Result<ProjId<S>> {
+    fn finish(self, mut conn: Connectivity) -> Result<ProjId<S>> {
         let b = self.builder;
         let name = if self.name.is_empty() {
             format!("proj{}", b.objects.projs.len())
@@ -1008,7 +1009,11 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         conn.validate(b.objects.pops[pre].size(), b.objects.pops[post].size())?;
         let mut state = S::new_state();
         state.connect(&conn);
+        // The weights now live in the synapse's state: no second copy.
+        conn.weights = Vec::new();
         let nd = conn.nb_dendrites();
+        let info = state.info();
+        let delivered_w = info.attribute_index("w").filter(|_| info.pre_spike_adds_w);
         b.objects.projs.push(Projection {
             name,
             pre,
@@ -1030,6 +1035,8 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
             index: SpikeIndex::default(),
             events: Vec::new(),
             event_head: 0,
+            pre_weights: PreWeights::new(),
+            delivered_w,
         });
         Ok(ProjId {
             index: b.objects.projs.len() - 1,
@@ -1243,7 +1250,8 @@ pub struct Network {
     scratch: Vec<f64>,
     t: i64,
     threads: usize,
-    pool: Option<rayon::ThreadPool>,
+    /// The threads of the simulation (none for one thread).
+    team: Option<Team>,
 }
 
 macro_rules! access_methods {
@@ -1512,33 +1520,19 @@ impl Network {
         for m in &mut self.objects.monitors {
             m.reserve(n);
         }
-        match self.pool.take() {
-            Some(pool) => {
-                pool.install(|| {
-                    for _ in 0..n {
-                        self.step_inner(true);
-                    }
-                });
-                self.pool = Some(pool);
-            }
-            None => {
-                for _ in 0..n {
-                    self.step_inner(false);
-                }
-            }
+        let team = self.team.take();
+        for _ in 0..n {
+            self.step_inner(team.as_ref());
         }
+        self.team = team;
         Ok(())
     }
 
     /// Simulates one step.
     pub fn step(&mut self) {
-        match self.pool.take() {
-            Some(pool) => {
-                pool.install(|| self.step_inner(true));
-                self.pool = Some(pool);
-            }
-            None => self.step_inner(false),
-        }
+        let team = self.team.take();
+        self.step_inner(team.as_ref());
+        self.team = team;
     }
 
     fn linked<'a>(
@@ -1598,7 +1592,7 @@ impl Network {
         out
     }
 
-    fn step_inner(&mut self, parallel: bool) {
+    fn step_inner(&mut self, team: Option<&Team>) {
         let t = self.t;
         let dt = self.objects.dt;
         let seed = self.objects.seed;
@@ -1623,7 +1617,7 @@ impl Network {
                 continue;
             }
             if pops[proj.pre].spiking() {
-                transmit_spikes(proj, pops, scratch, t, dt, parallel);
+                transmit_spikes(proj, pops, scratch, t, dt, team);
                 continue;
             }
             {
@@ -1641,7 +1635,7 @@ impl Network {
                     pre_last_spike: &pre.last_spike,
                     post_last_spike: &post.last_spike,
                     index: &proj.index,
-                    parallel,
+                    team,
                 };
                 proj.state.compute_psp(&ctx, &mut proj.psp);
             }
@@ -1676,7 +1670,7 @@ impl Network {
                     seed,
                     object: i as u64,
                     t,
-                    parallel,
+                    team,
                 });
             }
         }
@@ -1685,7 +1679,7 @@ impl Network {
                 seed,
                 object: (1u64 << 32) + i as u64,
                 t,
-                parallel,
+                team,
             });
         }
         // 5. Neuron updates, each followed by its spike emission.
@@ -1709,7 +1703,7 @@ impl Network {
                 sums,
                 constants,
                 last_spike,
-                parallel,
+                team,
             });
             if spiking {
                 state.spike_gather(
@@ -1719,7 +1713,7 @@ impl Network {
                         sums,
                         constants,
                         last_spike: &[],
-                        parallel,
+                        team,
                     },
                     SpikeOut {
                         spiked,
@@ -1773,7 +1767,7 @@ impl Network {
                 pre_last_spike: &pre.last_spike,
                 post_last_spike: &post.last_spike,
                 index: &proj.index,
-                parallel,
+                team,
             };
             proj.state.update(&ctx);
         }
@@ -1799,7 +1793,7 @@ impl Network {
                 pre_last_spike: &pre.last_spike,
                 post_last_spike: &post.last_spike,
                 index: &proj.index,
-                parallel,
+                team,
             };
             proj.state.post_spikes(&ctx, &post.spiked);
         }
@@ -2213,7 +2207,7 @@ fn transmit_spikes(
     scratch: &mut Vec<f64>,
     t: i64,
     dt: f64,
-    parallel: bool,
+    team: Option<&Team>,
 ) {
     let (pre, post) = (proj.pre, proj.post);
     // Where the spikes go: the conductance of a spiking population, or the
@@ -2254,6 +2248,8 @@ fn transmit_spikes(
             events,
             event_head,
             psp,
+            pre_weights,
+            delivered_w,
             ..
         } = proj;
         let ctx = SynapseCtx {
@@ -2268,14 +2264,25 @@ fn transmit_spikes(
             pre_last_spike: &pre_pop.last_spike,
             post_last_spike: &post_pop.last_spike,
             index,
-            parallel,
+            team,
         };
         let arriving = match &conn.delays {
             Delays::PerSynapse(_) => SpikeEvents::Synapses(&events[*event_head]),
             Delays::Uniform(d) => SpikeEvents::Neurons(pre_pop.delayed_spikes(*d)),
             Delays::None => SpikeEvents::Neurons(&pre_pop.spiked),
         };
-        state.pre_spikes(&ctx, arriving, scratch);
+        // The most common synapse (`g_target += w`) is delivered here,
+        // from the weights in pre-synaptic order.
+        let weights = match (arriving, delivered_w.map(|i| state.attr(i))) {
+            (SpikeEvents::Neurons(spikes), Some(AttrRef::Array(w))) => Some((spikes, w)),
+            _ => None,
+        };
+        match weights {
+            Some((spikes, w)) => {
+                delivery::deliver(index, pre_weights.get(index, w), spikes, scratch, team);
+            }
+            None => state.pre_spikes(&ctx, arriving, scratch),
+        }
         // Axonal spikes (ANNarchy: openmp only) arrive the next step, without delay.
         if state.has_axon_spike() && !pre_pop.axonal.is_empty() {
             state.pre_axon_spikes(&ctx, SpikeEvents::Neurons(&pre_pop.axonal), scratch);

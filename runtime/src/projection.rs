@@ -2,6 +2,7 @@
 //! its `pre.x` / `post.x` names to population storage, and learning flags.
 
 use crate::connectivity::{Connectivity, SpikeIndex};
+use crate::delivery::PreWeights;
 use crate::error::{Error, Result, closest};
 use crate::model::{AttrRef, Locality, SynapseState};
 use crate::population::{AttrValue, Snapshot, restore, snapshot, write_values};
@@ -48,6 +49,12 @@ pub(crate) struct Projection {
     /// of the coming steps (`events[event_head]` is the current one).
     pub events: Vec<Vec<u32>>,
     pub event_head: usize,
+    /// The weights in pre-synaptic order, for models whose spikes only add
+    /// `w` ([`crate::model::ModelInfo::pre_spike_adds_w`]). Every write to
+    /// the state from outside a step must invalidate it.
+    pub pre_weights: PreWeights,
+    /// Index of `w` when spikes are delivered from `pre_weights`.
+    pub delivered_w: Option<usize>,
 }
 
 impl Projection {
@@ -80,6 +87,7 @@ impl Projection {
         let idx = self.attr_index(name)?;
         let info = self.state.info().attributes[idx];
         let object = format!("projection `{}`", self.name);
+        self.pre_weights.invalidate();
         write_values(
             &object,
             name,
@@ -128,6 +136,7 @@ impl Projection {
 
     /// Restores every attribute (but `w` unless `synapses`) to its build-time value.
     pub fn reset(&mut self, synapses: bool) {
+        self.pre_weights.invalidate();
         let info = self.state.info();
         for (i, s) in self.initial.iter().enumerate() {
             if info.attributes[i].name == "w" && !synapses {

@@ -16,6 +16,7 @@ use rand_distr::{Binomial, Exp, Gamma, LogNormal, Normal};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::team::Team;
 
 /// A random distribution, as used for initial values, weights, delays and
 /// attributes.
@@ -538,32 +539,53 @@ pub const RANDOM_CHUNK: usize = 1024;
 /// When `dist` is invalid (see [`RandomDistribution::validate`]), `out` is
 /// filled with NaN.
 pub fn fill_chunked(dist: &RandomDistribution, out: &mut [f64], seed: u64, keys: [u64; 3]) {
-    fill_chunked_with(dist, out, seed, keys, true);
+    let Ok(sampler) = dist.sampler() else {
+        out.fill(f64::NAN);
+        return;
+    };
+    let fill = |(c, chunk): (usize, &mut [f64])| fill_chunk(&sampler, chunk, seed, keys, c);
+    if out.len() > 4 * RANDOM_CHUNK {
+        out.par_chunks_mut(RANDOM_CHUNK).enumerate().for_each(fill);
+    } else {
+        out.chunks_mut(RANDOM_CHUNK).enumerate().for_each(fill);
+    }
 }
 
-/// [`fill_chunked`], on the current rayon pool only when `parallel` (the
-/// values are the same either way).
+/// [`fill_chunked`] during a step: on the threads of `team`, if any and if
+/// `out` holds more than `4 * RANDOM_CHUNK` values (the values are the same
+/// either way).
 pub fn fill_chunked_with(
     dist: &RandomDistribution,
     out: &mut [f64],
     seed: u64,
     keys: [u64; 3],
-    parallel: bool,
+    team: Option<&Team>,
 ) {
     let Ok(sampler) = dist.sampler() else {
         out.fill(f64::NAN);
         return;
     };
-    let fill = |(c, chunk): (usize, &mut [f64])| {
-        let mut rng = stream(seed, &[keys[0], keys[1], keys[2], c as u64]);
-        for x in chunk {
-            *x = sampler.sample(&mut rng);
+    let fill_from = |first: usize, part: &mut [f64]| {
+        for (c, chunk) in part.chunks_mut(RANDOM_CHUNK).enumerate() {
+            fill_chunk(&sampler, chunk, seed, keys, first + c);
         }
     };
-    if parallel && out.len() > 4 * RANDOM_CHUNK {
-        out.par_chunks_mut(RANDOM_CHUNK).enumerate().for_each(fill);
-    } else {
-        out.chunks_mut(RANDOM_CHUNK).enumerate().for_each(fill);
+    match team {
+        Some(team) if out.len() > 4 * RANDOM_CHUNK => {
+            let n = out.len();
+            team.split_mut(n, RANDOM_CHUNK, [out], &|off, [part]| {
+                fill_from(off / RANDOM_CHUNK, part);
+            });
+        }
+        _ => fill_from(0, out),
+    }
+}
+
+/// Chunk `c` of [`fill_chunked`].
+fn fill_chunk(sampler: &Sampler, chunk: &mut [f64], seed: u64, keys: [u64; 3], c: usize) {
+    let mut rng = stream(seed, &[keys[0], keys[1], keys[2], c as u64]);
+    for x in chunk {
+        *x = sampler.sample(&mut rng);
     }
 }
 
@@ -761,6 +783,13 @@ mod tests {
             seq.extend(d.sample_n(&mut r, len));
         }
         assert_eq!(par, seq);
+        // The same values on the threads of a team.
+        for size in [1, 2, 3] {
+            let team = Team::new(size).expect("threads");
+            let mut on_team = vec![0.0; n];
+            fill_chunked_with(&d, &mut on_team, 5, [1, 2, 3], Some(&team));
+            assert_eq!(on_team, seq, "team of {size}");
+        }
         // A short buffer (sequential path) gives the prefix of the same values.
         let mut short = vec![0.0; 3 * RANDOM_CHUNK];
         fill_chunked(&d, &mut short, 5, [1, 2, 3]);

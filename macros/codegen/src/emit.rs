@@ -7,6 +7,7 @@
 //! so the body reads like the equations and the compiler sees plain
 //! branch-free arithmetic over slices.
 
+use crate::ast::{AssignOp, Scope};
 use crate::ir::{BinOp, Expr, Func, Stmt, Var};
 use crate::lower::Lowered;
 use crate::model::{Kind, Locality, Model, Ty};
@@ -499,6 +500,7 @@ fn model_info(m: &Model, rt: &TokenStream) -> TokenStream {
         src("pre_spike"),
         src("post_spike"),
     );
+    let adds_w = pre_spike_adds_w(m);
     quote! {
         &#rt::model::ModelInfo {
             type_name: #type_name,
@@ -515,6 +517,7 @@ fn model_info(m: &Model, rt: &TokenStream) -> TokenStream {
             pre_targets: &[#(#pre_t),*],
             post_targets: &[#(#post_t),*],
             plastic: #plastic,
+            pre_spike_adds_w: #adds_w,
             constants: &[#(#constants),*],
             operation: #op,
             source: #rt::model::ModelSource {
@@ -570,11 +573,11 @@ fn update_rng(e: &Emitter<'_>) -> TokenStream {
         if r.locality == Locality::Global {
             quote! {
                 let mut one = [0.0];
-                #rt::random::fill_chunked_with(&#d, &mut one, rng.seed, [rng.object, #key, rng.t as u64], false);
+                #rt::random::fill_chunked_with(&#d, &mut one, rng.seed, [rng.object, #key, rng.t as u64], None);
                 self.#field = one[0];
             }
         } else {
-            quote!(#rt::random::fill_chunked_with(&#d, &mut self.#field, rng.seed, [rng.object, #key, rng.t as u64], rng.parallel);)
+            quote!(#rt::random::fill_chunked_with(&#d, &mut self.#field, rng.seed, [rng.object, #key, rng.t as u64], rng.team);)
         }
     });
     if m.randoms.is_empty() {
@@ -913,7 +916,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             fn attr_mut(&mut self, index: usize) -> #rt::model::AttrMut<'_> {
                 #attr_mut
             }
-            fn update_rng(&mut self, rng: &#rt::model::RngCtx) {
+            fn update_rng(&mut self, rng: &#rt::model::RngCtx<'_>) {
                 #rng
             }
             #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
@@ -945,7 +948,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
 }
 
 /// The local loop of a neuron: a closure over chunks of the arrays, run on
-/// the whole population or on chunks in parallel.
+/// the whole population or on parts of it on the threads of a team.
 fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     if stmts.is_empty() {
         return TokenStream::new();
@@ -1029,24 +1032,11 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     let read_types: Vec<&TokenStream> = reads.iter().map(|(_, _, t)| t).collect();
     let first = &mut_slices[0];
     let rest_mut = &mut_slices[1..];
-    // Sequential call and parallel chunked call.
-    let seq_args_mut = mut_fields.iter().map(|f| quote!(&mut self.#f[..]));
-    let par_iter = {
-        let f0 = &mut_fields[0];
-        let mut chain = quote!(self.#f0.par_chunks_mut(CHUNK));
-        for f in &mut_fields[1..] {
-            chain = quote!(#chain.zip(self.#f.par_chunks_mut(CHUNK)));
-        }
-        for (s, _, _) in &reads {
-            chain = quote!(#chain.zip(#s.par_chunks(CHUNK)));
-        }
-        chain
-    };
-    // Nested tuple pattern of the zips: ((((a, b), c), d), ...)
-    let mut pattern = quote!(#first);
-    for s in rest_mut.iter().chain(read_slices.iter().copied()) {
-        pattern = quote!((#pattern, #s));
-    }
+    let nmut = Literal::usize_unsuffixed(mut_slices.len());
+    let mut_args: Vec<TokenStream> = mut_fields
+        .iter()
+        .map(|f| quote!(&mut self.#f[..]))
+        .collect();
     let sums_param = if uses_all {
         quote!(let sums = &ctx.sums[..];)
     } else {
@@ -1057,11 +1047,13 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     } else {
         quote!(let _ = off;)
     };
+    // The arrays are parameters of `body` (not captured) so that the
+    // compiler knows they do not overlap, and vectorises the loop.
     quote! {
         #hoisted
         #sums_param
         #(let #read_slices = #read_sources;)*
-        let body = |off: usize, #first: &mut [f64], #(#rest_mut: &mut [f64],)* #(#read_slices: &[#read_types]),*| {
+        let body = |off: usize, #(#mut_slices: &mut [f64],)* #(#read_slices: &[#read_types]),*| {
             #off_use
             let n = #first.len();
             #(let #rest_mut = &mut #rest_mut[..n];)*
@@ -1073,20 +1065,42 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
                 #(#stores)*
             }
         };
-        if ctx.parallel && self.size >= 2 * #rt::model::PAR_CHUNK {
-            use #rt::rayon::prelude::*;
-            const CHUNK: usize = #rt::model::PAR_CHUNK;
-            #par_iter.enumerate().for_each(|(c, #pattern)| body(c * CHUNK, #first, #(#rest_mut,)* #(#read_slices),*));
-        } else {
-            body(0, #(#seq_args_mut,)* #(#read_slices),*);
+        match ctx.team {
+            Some(team) if self.size >= #rt::model::PAR_MIN => {
+                team.split_mut(self.size, 8, [#(#mut_args),*], &|off, [#(#mut_slices),*]: [&mut [f64]; #nmut]| {
+                    let end = off + #first.len();
+                    body(off, #(#mut_slices,)* #(&#read_slices[off..end]),*)
+                });
+            }
+            _ => body(0, #(#mut_args,)* #(#read_slices),*),
         }
     }
+}
+
+/// Whether the only effect of a pre-synaptic spike is `g_target += w`, with
+/// a per-synapse `w` that nothing else in the model changes.
+fn pre_spike_adds_w(m: &Model) -> bool {
+    let [stmt] = &m.pre_spike[..] else {
+        return false;
+    };
+    m.kind == Kind::Synapse
+        && m.spiking
+        && !m.plastic
+        && m.attr("w").is_some_and(|a| a.locality == Locality::Local)
+        && stmt.target == "g_target"
+        && stmt.scope == Scope::Own
+        && stmt.op == AssignOp::Add
+        && stmt.value == Expr::attr("w")
+        && stmt.min.is_none()
+        && stmt.max.is_none()
+        && !stmt.unless_post
 }
 
 /// Code of `spike_gather`: the spike condition of each neuron that is not
 /// refractory, then its reset, its spike, and its refractory period.
 fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
     let m = e.model;
+    let rt = &e.rt;
     let Some(cond) = &m.spike else {
         return quote!(out.spiked.clear(););
     };
@@ -1256,7 +1270,7 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         (
             quote!(let rem = &mut self._ref_rem[..n];),
             quote!(let free = rem[i] == 0.0;),
-            quote!(rem[i] = if free { rem[i] } else { rem[i] - 1.0 };),
+            quote!(rem[i] = (rem[i] - 1.0).max(0.0);),
         )
     } else {
         (
@@ -1279,10 +1293,9 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
                 mask[i] = u8::from(free & (#cond));
             }
         }
-        for i in 0..n {
-            if self._spike_mask[i] == 0 {
-                continue;
-            }
+        let mut next = 0;
+        while let Some(i) = #rt::model::next_spike(&self._spike_mask[..n], next) {
+            next = i + 1;
             #(#loads)*
             #reset
             #(#stores)*
@@ -1471,7 +1484,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
                 #linked
                 #psp
             }
-            fn update_rng(&mut self, rng: &#rt::model::RngCtx) {
+            fn update_rng(&mut self, rng: &#rt::model::RngCtx<'_>) {
                 #rng
             }
             #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
@@ -1841,49 +1854,98 @@ fn compute_psp(e: &Emitter<'_>) -> TokenStream {
     let syn = synapse_loads(m, &used, &BTreeSet::new());
     let psp_code = e.num(psp);
     let globals = globals_read(m);
-    let (init, acc, fin) = match m.operation.as_str() {
-        "max" => (
-            quote!(f64::NEG_INFINITY),
-            quote!(acc = acc.max(psp);),
-            quote!(acc),
-        ),
-        "min" => (
-            quote!(f64::INFINITY),
-            quote!(acc = acc.min(psp);),
-            quote!(acc),
-        ),
+    let (init, add, fin) = match m.operation.as_str() {
+        "max" => (quote!(f64::NEG_INFINITY), quote!(acc.max(psp)), quote!(acc)),
+        "min" => (quote!(f64::INFINITY), quote!(acc.min(psp)), quote!(acc)),
         "mean" => (
             quote!(0.0),
-            quote!(acc += psp;),
-            quote!(if hi > lo { acc / (hi - lo) as f64 } else { 0.0 }),
+            quote!(acc + psp),
+            quote!(if n > 0 { acc / n as f64 } else { 0.0 }),
         ),
-        _ => (quote!(0.0), quote!(acc += psp;), quote!(acc)),
+        _ => (quote!(0.0), quote!(acc + psp), quote!(acc)),
+    };
+    let n_param = if m.operation == "mean" {
+        quote!(n)
+    } else {
+        quote!(_)
     };
     let rt = &e.rt;
+    let fold = |syn: &TokenStream| {
+        quote! {
+            #rt::model::fold_dendrites(
+                ctx.team,
+                row_ptr,
+                out,
+                #init,
+                |k: usize, s: usize| -> f64 {
+                    let post_rank = post_ranks[k] as usize;
+                    #dend
+                    let j = pre_ranks[s] as usize;
+                    #syn
+                    #psp_code
+                },
+                |acc: f64, psp: f64| -> f64 { #add },
+                |acc: f64, #n_param: usize| -> f64 { #fin },
+            );
+        }
+    };
+    // The pre-synaptic values are read per synapse: when all of them are
+    // current arrays (no delay, no population-wide value), a loop that
+    // indexes the arrays directly runs instead of the general one.
+    let pre: Vec<(Ident, Ident)> = used
+        .iter()
+        .filter_map(|v| match v {
+            Var::Pre(a) => Some(format!("pre_{a}")),
+            Var::PreSum(a) => Some(format!("pre_sum_{a}")),
+            _ => None,
+        })
+        .map(|n| (format_ident!("{}_", n), format_ident!("{}_a", n)))
+        .collect();
+    let general = fold(&syn);
+    if pre.is_empty() {
+        return quote!(#globals #general);
+    }
+    let fast = fold(&synapse_loads_from_arrays(m, &used));
+    let refs: Vec<&Ident> = pre.iter().map(|(r, _)| r).collect();
+    let arrays: Vec<TokenStream> = pre
+        .iter()
+        .map(|(_, a)| quote!(#rt::model::VarRef::Array(#a)))
+        .collect();
+    let (pattern, value) = match (&arrays[..], &refs[..]) {
+        ([a], [r]) => (a.clone(), quote!(#r)),
+        _ => (quote!((#(#arrays,)*)), quote!((#(#refs,)*))),
+    };
     quote! {
         #globals
-        let dendrite = |k: usize| -> f64 {
-            let post_rank = post_ranks[k] as usize;
-            #dend
-            let (lo, hi) = (row_ptr[k], row_ptr[k + 1]);
-            let mut acc = #init;
-            for s in lo..hi {
-                let j = pre_ranks[s] as usize;
-                #syn
-                let psp = #psp_code;
-                #acc
-            }
-            #fin
-        };
-        if ctx.parallel && out.len() >= #rt::model::PAR_CHUNK {
-            use #rt::rayon::prelude::*;
-            out.par_iter_mut().enumerate().for_each(|(k, o)| *o = dendrite(k));
+        if let #pattern = #value {
+            #fast
         } else {
-            for (k, o) in out.iter_mut().enumerate() {
-                *o = dendrite(k);
-            }
+            #general
         }
     }
+}
+
+/// [`synapse_loads`] for a transmission whose pre-synaptic values are all
+/// current arrays, bound to `pre_x_a`.
+fn synapse_loads_from_arrays(m: &Model, used: &BTreeSet<Var>) -> TokenStream {
+    let mut out = TokenStream::new();
+    for v in used {
+        let name = match v {
+            Var::Pre(a) => format!("pre_{a}"),
+            Var::PreSum(a) => format!("pre_sum_{a}"),
+            _ => continue,
+        };
+        let n = format_ident!("{}", name);
+        let a = format_ident!("{}_a", name);
+        out.extend(quote!(let #n = #a[j];));
+    }
+    let others: BTreeSet<Var> = used
+        .iter()
+        .filter(|v| !matches!(v, Var::Pre(_) | Var::PreSum(_)))
+        .cloned()
+        .collect();
+    out.extend(synapse_loads(m, &others, &BTreeSet::new()));
+    out
 }
 
 fn synapse_update(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
