@@ -1,13 +1,26 @@
-//! Rate-coded workloads: the neuron update of a large population, and one
-//! step of a 4000-neuron network with 1.6 M synapses (fixed_probability 0.1).
+//! Kernels of one step, with the machine's memory bandwidth beside them.
+//!
+//! * the neuron update of large rate-coded and spiking populations
+//!   (neuron-steps per second);
+//! * the weighted sum of a sparse (4000 neurons, fixed_probability 0.1,
+//!   1.6 M synapses) and of a dense (2000 x 2000 all_to_all, 4 M synapses)
+//!   rate-coded projection, with the bytes each synapse reads (its weight,
+//!   8 bytes, and its pre-synaptic rank, 4 bytes);
+//! * a STREAM-like triad `a = b + s * c` over arrays that do not fit in the
+//!   caches: the memory bandwidth the weighted sums are compared with.
 //!
 //! `cargo bench --bench rate`
 
 use annarchy::prelude::*;
+use divan::counter::{BytesCount, ItemsCount};
 
 fn main() {
     divan::main();
 }
+
+/// Bytes read per synapse by the weighted sum: an `f64` weight and a `u32`
+/// pre-synaptic rank (the pre-synaptic rates stay in the caches).
+const BYTES_PER_SYNAPSE: usize = 8 + 4;
 
 /// One step of 100 000 `LeakyIntegrator` neurons without inputs.
 #[divan::bench(args = [1, 2])]
@@ -19,7 +32,26 @@ fn leaky_integrator_100k(bencher: divan::Bencher, threads: usize) {
     b.set(pop, "B", RandomDistribution::uniform(0.0, 1.0))
         .expect("set B");
     let mut net = b.build().expect("build");
-    bencher.bench_local(|| net.step());
+    bencher
+        .counter(ItemsCount::new(100_000usize))
+        .bench_local(|| net.step());
+}
+
+/// One step of 100 000 `IF_curr_exp` neurons driven above threshold by a
+/// constant current: the update of a leaky integrate-and-fire neuron with
+/// its spike condition and reset.
+#[divan::bench(args = [1, 2])]
+fn lif_100k(bencher: divan::Bencher, threads: usize) {
+    let mut b = Network::builder().threads(threads);
+    let pop = b
+        .population::<IF_curr_exp>("pop", 100_000)
+        .expect("population");
+    b.set(pop, "i_offset", RandomDistribution::uniform(0.0, 2.0))
+        .expect("set i_offset");
+    let mut net = b.build().expect("build");
+    bencher
+        .counter(ItemsCount::new(100_000usize))
+        .bench_local(|| net.step());
 }
 
 /// One step of 4000 `LeakyIntegrator` neurons connected with probability 0.1
@@ -32,9 +64,55 @@ fn weighted_sum_4000_p01(bencher: divan::Bencher, threads: usize) {
         .expect("population");
     b.set(pop, "B", RandomDistribution::uniform(0.0, 1.0))
         .expect("set B");
-    b.projection::<DefaultRateSynapse>(pop, pop, "exc")
-        .connect_fixed_probability(0.1, RandomDistribution::uniform(0.0, 0.01))
+    let proj = b
+        .projection::<DefaultRateSynapse>(pop, pop, "exc")
+        .connect_fixed_probability(0.1, RandomDistribution::uniform(-0.05, 0.05))
         .expect("connect");
     let mut net = b.build().expect("build");
-    bencher.bench_local(|| net.step());
+    let synapses = net.nb_synapses(proj);
+    bencher
+        .counter(BytesCount::new(synapses * BYTES_PER_SYNAPSE))
+        .bench_local(|| net.step());
+}
+
+/// One step of 2000 constant inputs projected all_to_all onto 2000
+/// `LeakyIntegrator` neurons (4 M synapses).
+#[divan::bench(args = [1, 2])]
+fn weighted_sum_dense_2000(bencher: divan::Bencher, threads: usize) {
+    let mut b = Network::builder().seed(1).threads(threads);
+    let input = b.population::<InputArray>("input", 2000).expect("input");
+    b.set(input, "r", RandomDistribution::uniform(0.0, 1.0))
+        .expect("set r");
+    let pop = b
+        .population::<LeakyIntegrator>("pop", 2000)
+        .expect("population");
+    b.set(pop, "B", RandomDistribution::uniform(0.0, 1.0))
+        .expect("set B");
+    let proj = b
+        .projection::<DefaultRateSynapse>(input, pop, "exc")
+        .connect_all_to_all(RandomDistribution::uniform(-0.01, 0.01))
+        .expect("connect");
+    let mut net = b.build().expect("build");
+    let synapses = net.nb_synapses(proj);
+    bencher
+        .counter(BytesCount::new(synapses * BYTES_PER_SYNAPSE))
+        .bench_local(|| net.step());
+}
+
+/// STREAM's triad over three arrays of 4 M values (96 MiB, far beyond the
+/// caches): the bytes moved per second are the machine's memory bandwidth.
+#[divan::bench]
+fn stream_triad(bencher: divan::Bencher) {
+    const N: usize = 4 << 20;
+    let b = vec![1.0f64; N];
+    let c = vec![2.0f64; N];
+    let mut a = vec![0.0f64; N];
+    let s = std::hint::black_box(3.0);
+    // STREAM counts two arrays read and one written.
+    bencher.counter(BytesCount::new(3 * 8 * N)).bench_local(|| {
+        for ((a, &b), &c) in a.iter_mut().zip(&b).zip(&c) {
+            *a = b + s * c;
+        }
+        std::hint::black_box(&mut a);
+    });
 }
