@@ -281,59 +281,81 @@ pub fn next_spike(mask: &[u8], from: usize) -> Option<usize> {
 /// the delivery of spikes is split over the threads of a [`Team`].
 pub const PAR_EVENTS: usize = 4096;
 
-/// Rate-coded transmission: for each dendrite `k` (row `row_ptr[k]..row_ptr[k + 1]`
-/// of a connectivity), `out[k] = fin(acc, n)`, where `acc` folds `add`
-/// over `term(k, s)` for the `n` synapses `s` of the row, in order, from
-/// `init`. The dendrites are split over the threads of `team`, if any and
-/// if there are at least [`PAR_MIN`] of them.
+/// Rate-coded transmission: for each dendrite `k` (row `k` of `conn`),
+/// `out[k] = fin(acc, n)`, where `acc` folds `add`
+/// over `term(k, s, j)` for the `n` synapses `s` of the row, in order, from
+/// `init` (`j` is the pre-synaptic rank of synapse `s`). The dendrites are
+/// split over the threads of `team`, if any and if there are at least
+/// [`PAR_MIN`] of them.
 ///
-/// Four dendrites are computed together, each in the order of its own
-/// synapses: the results are those of one loop per dendrite, but four
-/// independent sums keep the processor busy where one would wait for each
-/// addition.
+/// The loop reads the weights and the ranks of the synapses from memory,
+/// and is limited by how fast memory delivers them: a row whose
+/// pre-synaptic ranks are consecutive (all-to-all connectivity) is
+/// recognised from its first and last rank, and its ranks are not read;
+/// four such rows over the same ranks are summed together.
 #[inline]
 pub fn fold_dendrites<T, A, F>(
     team: Option<&Team>,
-    row_ptr: &[usize],
+    conn: &Connectivity,
     out: &mut [f64],
     init: f64,
     term: T,
     add: A,
     fin: F,
 ) where
-    T: Fn(usize, usize) -> f64 + Sync,
+    T: Fn(usize, usize, usize) -> f64 + Sync,
     A: Fn(f64, f64) -> f64 + Sync,
     F: Fn(f64, usize) -> f64 + Sync,
 {
     const LANES: usize = 4;
+    let (row_ptr, pre_ranks) = (&conn.row_ptr[..], &conn.pre_ranks[..]);
+    // The first rank and the length of row `k` when its ranks are consecutive.
+    let dense = |k: usize| {
+        let (lo, hi) = (row_ptr[k], row_ptr[k + 1]);
+        (hi > lo && (pre_ranks[hi - 1] - pre_ranks[lo]) as usize == hi - 1 - lo)
+            .then(|| (pre_ranks[lo] as usize, hi - lo))
+    };
     let fill = |off: usize, [part]: [&mut [f64]; 1]| {
+        let end = off + part.len();
         let mut k = off;
-        let mut groups = part.chunks_exact_mut(LANES);
-        for out in &mut groups {
-            let lo: [usize; LANES] = std::array::from_fn(|l| row_ptr[k + l]);
-            let len: [usize; LANES] = std::array::from_fn(|l| row_ptr[k + l + 1] - lo[l]);
-            let common = len.iter().copied().min().unwrap_or(0);
-            let mut acc = [init; LANES];
-            for i in 0..common {
-                for l in 0..LANES {
-                    acc[l] = add(acc[l], term(k + l, lo[l] + i));
+        while k < end {
+            // Four rows over the same consecutive ranks (all-to-all): four
+            // independent sums, each in the order of its own synapses, share
+            // the pre-synaptic values and keep the processor busy where one
+            // sum would wait for each addition.
+            let group = (k + LANES <= end)
+                .then(|| dense(k))
+                .flatten()
+                .filter(|&d| (1..LANES).all(|l| dense(k + l) == Some(d)));
+            if let Some((first, len)) = group {
+                let lo: [usize; LANES] = std::array::from_fn(|l| row_ptr[k + l]);
+                let mut acc = [init; LANES];
+                for (i, j) in (first..first + len).enumerate() {
+                    for l in 0..LANES {
+                        acc[l] = add(acc[l], term(k + l, lo[l] + i, j));
+                    }
                 }
-            }
-            for l in 0..LANES {
-                for s in lo[l] + common..lo[l] + len[l] {
-                    acc[l] = add(acc[l], term(k + l, s));
+                for (l, acc) in acc.into_iter().enumerate() {
+                    part[k + l - off] = fin(acc, len);
                 }
-                out[l] = fin(acc[l], len[l]);
+                k += LANES;
+                continue;
             }
-            k += LANES;
-        }
-        for out in groups.into_remainder() {
             let (lo, hi) = (row_ptr[k], row_ptr[k + 1]);
             let mut acc = init;
-            for s in lo..hi {
-                acc = add(acc, term(k, s));
+            match dense(k) {
+                Some((first, _)) => {
+                    for (j, s) in (first..).zip(lo..hi) {
+                        acc = add(acc, term(k, s, j));
+                    }
+                }
+                None => {
+                    for (s, &j) in (lo..hi).zip(&pre_ranks[lo..hi]) {
+                        acc = add(acc, term(k, s, j as usize));
+                    }
+                }
             }
-            *out = fin(acc, hi - lo);
+            part[k - off] = fin(acc, hi - lo);
             k += 1;
         }
     };
@@ -572,7 +594,7 @@ pub trait SynapseModel: 'static {
 
 #[cfg(test)]
 mod tests {
-    use super::{Team, fold_dendrites, next_spike};
+    use super::{Connectivity, Team, fold_dendrites, next_spike};
 
     #[test]
     fn next_spike_finds_every_set_byte_in_order() {
@@ -592,47 +614,45 @@ mod tests {
 
     #[test]
     fn dendrites_fold_in_the_order_of_their_synapses() {
-        // Rows of 0 to 9 synapses; terms whose sum depends on the order.
+        // Rows of 0 to 9 synapses, some with consecutive pre-synaptic
+        // ranks; terms whose sum depends on the order.
         let mut row_ptr = vec![0];
-        for k in 0..23 {
-            row_ptr.push(row_ptr[k] + (k * 7) % 10);
+        let mut pre_ranks = Vec::new();
+        for k in 0..2000usize {
+            let n = (k * 7) % 10;
+            let step = if k % 3 == 0 { 1 } else { 2 };
+            pre_ranks.extend((0..n as u32).map(|i| 5 + i * step));
+            row_ptr.push(pre_ranks.len());
         }
-        let term = |k: usize, s: usize| {
-            1e16_f64.powi((s % 3) as i32) * if (k + s).is_multiple_of(2) { 1.0 } else { -1.0 }
+        let term = |k: usize, s: usize, j: usize| {
+            1e16_f64.powi((s % 3) as i32) * if (k + j).is_multiple_of(2) { 1.0 } else { -1.0 }
                 + 0.1 * s as f64
         };
-        let expected: Vec<f64> = (0..23)
+        let fin = |acc: f64, n: usize| acc * 2.0 + n as f64;
+        let expected: Vec<f64> = (0..2000)
             .map(|k| {
+                let (lo, hi) = (row_ptr[k], row_ptr[k + 1]);
                 let mut acc = 0.5;
-                for s in row_ptr[k]..row_ptr[k + 1] {
-                    acc += term(k, s);
+                for (s, &j) in (lo..hi).zip(&pre_ranks[lo..hi]) {
+                    acc += term(k, s, j as usize);
                 }
-                acc * 2.0 + (row_ptr[k + 1] - row_ptr[k]) as f64
+                fin(acc, hi - lo)
             })
             .collect();
-        let fin = |acc: f64, n: usize| acc * 2.0 + n as f64;
-        let mut out = vec![0.0; 23];
-        fold_dendrites(None, &row_ptr, &mut out, 0.5, term, |a, p| a + p, fin);
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let conn = Connectivity {
+            post_ranks: (0..2000).collect(),
+            weights: vec![0.0; pre_ranks.len()],
+            row_ptr,
+            pre_ranks,
+            delays: crate::connectivity::Delays::None,
+        };
+        let mut out = vec![0.0; 2000];
+        fold_dendrites(None, &conn, &mut out, 0.5, term, |a, p| a + p, fin);
         assert_eq!(bits(&out), bits(&expected));
         let team = Team::new(3).expect("threads");
-        let mut many = vec![0.0; 2000];
-        let mut row_ptr = vec![0];
-        for k in 0..2000 {
-            row_ptr.push(row_ptr[k] + (k * 7) % 10);
-        }
-        let expected: Vec<f64> = (0..2000)
-            .map(|k| (row_ptr[k]..row_ptr[k + 1]).fold(0.5, |a, s| a + term(k, s)))
-            .collect();
-        fold_dendrites(
-            Some(&team),
-            &row_ptr,
-            &mut many,
-            0.5,
-            term,
-            |a, p| a + p,
-            |a, _| a,
-        );
-        assert_eq!(bits(&many), bits(&expected));
+        let mut out = vec![0.0; 2000];
+        fold_dendrites(Some(&team), &conn, &mut out, 0.5, term, |a, p| a + p, fin);
+        assert_eq!(bits(&out), bits(&expected));
     }
 }

@@ -1874,13 +1874,12 @@ fn compute_psp(e: &Emitter<'_>) -> TokenStream {
         quote! {
             #rt::model::fold_dendrites(
                 ctx.team,
-                row_ptr,
+                conn,
                 out,
                 #init,
-                |k: usize, s: usize| -> f64 {
+                |k: usize, s: usize, j: usize| -> f64 {
                     let post_rank = post_ranks[k] as usize;
                     #dend
-                    let j = pre_ranks[s] as usize;
                     #syn
                     #psp_code
                 },
