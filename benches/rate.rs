@@ -1,13 +1,16 @@
 //! Kernels of one step, with the machine's memory bandwidth beside them.
 //!
 //! * the neuron update of large rate-coded and spiking populations
-//!   (neuron-steps per second);
+//!   (neuron-steps per second), integrate-and-fire neurons with
+//!   population-wide parameters (`Lif`) and with per-neuron ones
+//!   (`IF_curr_exp`);
 //! * the weighted sum of a sparse (4000 neurons, fixed_probability 0.1,
 //!   1.6 M synapses) and of a dense (2000 x 2000 all_to_all, 4 M synapses)
 //!   rate-coded projection, with the bytes each synapse reads (its weight,
 //!   8 bytes, and its pre-synaptic rank, 4 bytes);
 //! * a STREAM-like triad `a = b + s * c` over arrays that do not fit in the
-//!   caches: the memory bandwidth the weighted sums are compared with.
+//!   caches, on one and two threads: the memory bandwidth the weighted sums
+//!   are compared with.
 //!
 //! `cargo bench --bench rate`
 
@@ -37,11 +40,46 @@ fn leaky_integrator_100k(bencher: divan::Bencher, threads: usize) {
         .bench_local(|| net.step());
 }
 
-/// One step of 100 000 `IF_curr_exp` neurons driven above threshold by a
-/// constant current: the update of a leaky integrate-and-fire neuron with
-/// its spike condition and reset.
+annarchy::neuron! {
+    /// A leaky integrate-and-fire neuron with population-wide parameters
+    /// (the neuron of CUBA, without its currents) and a constant drive.
+    struct Lif {
+        parameters: "
+            El = -49.0 : population
+            Vr = -60.0 : population
+            Vt = -50.0 : population
+            tau_m = 20.0 : population
+        ",
+        equations: "
+            tau_m * dv/dt = (El - v)
+        ",
+        spike: "v > Vt",
+        reset: "v = Vr",
+        refractory: 5.0,
+    }
+}
+
+/// One step of 100 000 integrate-and-fire neurons that fire regularly,
+/// with population-wide parameters: the update, the spike condition and
+/// the reset of the neurons that spike.
 #[divan::bench(args = [1, 2])]
 fn lif_100k(bencher: divan::Bencher, threads: usize) {
+    let mut b = Network::builder().threads(threads);
+    let pop = b.population::<Lif>("pop", 100_000).expect("population");
+    b.set(pop, "v", RandomDistribution::uniform(-60.0, -50.0))
+        .expect("set v");
+    let mut net = b.build().expect("build");
+    bencher
+        .counter(ItemsCount::new(100_000usize))
+        .bench_local(|| net.step());
+}
+
+/// One step of 100 000 `IF_curr_exp` neurons driven above threshold by a
+/// constant current: per-neuron parameters, so the exponential factors of
+/// its equations are computed for every neuron at every step (as ANNarchy
+/// does).
+#[divan::bench(args = [1, 2])]
+fn if_curr_exp_100k(bencher: divan::Bencher, threads: usize) {
     let mut b = Network::builder().threads(threads);
     let pop = b
         .population::<IF_curr_exp>("pop", 100_000)
@@ -100,18 +138,32 @@ fn weighted_sum_dense_2000(bencher: divan::Bencher, threads: usize) {
 }
 
 /// STREAM's triad over three arrays of 4 M values (96 MiB, far beyond the
-/// caches): the bytes moved per second are the machine's memory bandwidth.
-#[divan::bench]
-fn stream_triad(bencher: divan::Bencher) {
+/// caches), on one thread or split between two: the bytes moved per second
+/// are the machine's memory bandwidth.
+#[divan::bench(args = [1, 2])]
+fn stream_triad(bencher: divan::Bencher, threads: usize) {
     const N: usize = 4 << 20;
     let b = vec![1.0f64; N];
     let c = vec![2.0f64; N];
     let mut a = vec![0.0f64; N];
     let s = std::hint::black_box(3.0);
+    let triad = |a: &mut [f64], b: &[f64], c: &[f64]| {
+        for ((a, &b), &c) in a.iter_mut().zip(b).zip(c) {
+            *a = b + s * c;
+        }
+    };
     // STREAM counts two arrays read and one written.
     bencher.counter(BytesCount::new(3 * 8 * N)).bench_local(|| {
-        for ((a, &b), &c) in a.iter_mut().zip(&b).zip(&c) {
-            *a = b + s * c;
+        if threads == 1 {
+            triad(&mut a, &b, &c);
+        } else {
+            let (a0, a1) = a.split_at_mut(N / 2);
+            let (b0, b1) = b.split_at(N / 2);
+            let (c0, c1) = c.split_at(N / 2);
+            std::thread::scope(|scope| {
+                scope.spawn(|| triad(a1, b1, c1));
+                triad(a0, b0, c0);
+            });
         }
         std::hint::black_box(&mut a);
     });
