@@ -43,7 +43,7 @@ pub mod prelude {
     pub use crate::runtime::inputs::{Schedule, TimedArray};
     pub use crate::runtime::monitor::{MonitorOptions, Recording};
     pub use crate::runtime::network::{
-        AnyPop, AnyProj, MonitorId, Network, NetworkBuilder, PopId, PopView, ProjId,
+        AnyPop, AnyProj, MonitorId, Network, NetworkBuilder, PopId, PopView, ProjId, StopOperator,
     };
     pub use crate::runtime::population::AttrValue;
     pub use crate::runtime::random::RandomDistribution;

@@ -1,7 +1,7 @@
 //! ANNarchy 4.8's own tests of the equation language (`tests/Common/`):
-//! built-in functions, user functions, if-then-else, numerical methods and
-//! random variables; one `#[test]` per ANNarchy test method, with the same
-//! expected values.
+//! built-in functions, user functions, if-then-else, numerical methods,
+//! random variables and `simulate_until`; one `#[test]` per ANNarchy test
+//! method, with the same expected values.
 //!
 //! Each ANNarchy test class becomes a builder function that mirrors its
 //! `setUpClass` and `setUp`. Tests are named `<class>_<method>`. The list of
@@ -418,5 +418,63 @@ fn test_synapse_random_variables_local_synapse_random_variable() -> TestResult {
     let max = w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let min = w.iter().copied().fold(f64::INFINITY, f64::min);
     assert!(max != min);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// tests/Common/test_SimulateUntil.py
+
+neuron! {
+    /// A counter that stops the simulation once one of its neurons exceeds 5.
+    struct Counter {
+        equations: "
+            r += 1
+        ",
+        stop_condition: "r > 5.0 : any",
+    }
+}
+
+/// `setUpClass` of the three classes: `pop1` starts at 0, `pop2` at
+/// `DiscreteUniform(-4, -2)`; simulation for at most 50 ms at dt = 1.
+fn simulate_until() -> annarchy::Result<(Network, PopId<Counter>, PopId<Counter>)> {
+    let mut b = Network::builder().seed(1);
+    let pop1 = b.population::<Counter>("pop1", 5)?;
+    let pop2 = b.population::<Counter>("pop2", 5)?;
+    b.set(pop2, "r", RandomDistribution::discrete_uniform(-4, -2))?;
+    let net = b.build()?;
+    Ok((net, pop1, pop2))
+}
+
+/// Steps until a population starting at `start` (its largest value) has a
+/// neuron above 5: ANNarchy's expected values, 6 from 0 and 8 from -2.
+fn steps_to_exceed_5(start: f64) -> f64 {
+    (5.0 - start).floor() + 1.0
+}
+
+#[test]
+fn test_single_condition_early_stopping() -> TestResult {
+    let (mut net, _pop1, pop2) = simulate_until()?;
+    let start = net.get(pop2, "r")?.into_iter().fold(f64::MIN, f64::max);
+    let t = net.simulate_until(50.0, &[pop2.into()], StopOperator::And)?;
+    // ANNarchy expects 8.0 (its seed draws a -2).
+    assert_eq!(t, steps_to_exceed_5(start));
+    assert_eq!(net.get_current_step() as f64, t);
+    Ok(())
+}
+
+#[test]
+fn test_two_condition_with_or_early_stopping() -> TestResult {
+    let (mut net, pop1, pop2) = simulate_until()?;
+    let t = net.simulate_until(50.0, &[pop1.into(), pop2.into()], StopOperator::Or)?;
+    assert_eq!(t, 6.0);
+    Ok(())
+}
+
+#[test]
+fn test_two_condition_with_and_early_stopping() -> TestResult {
+    let (mut net, pop1, pop2) = simulate_until()?;
+    let start = net.get(pop2, "r")?.into_iter().fold(f64::MIN, f64::max);
+    let t = net.simulate_until(50.0, &[pop1.into(), pop2.into()], StopOperator::And)?;
+    assert_eq!(t, steps_to_exceed_5(start).max(6.0));
     Ok(())
 }

@@ -480,6 +480,12 @@ pub trait NeuronState: Send + Sync + 'static {
         out.spiked.clear();
         out.axonal.clear();
     }
+    /// Whether the population meets the model's `stop_condition` at step
+    /// `t` (`None` for a model without one).
+    fn stop_condition(&self, t: i64, dt: f64) -> Option<bool> {
+        let _ = (t, dt);
+        None
+    }
     /// Exchanges the storage of a per-neuron attribute with `other` (used
     /// to let projections write conductances while reading the population).
     fn swap_array(&mut self, index: usize, other: &mut Vec<f64>) {

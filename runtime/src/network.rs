@@ -1243,6 +1243,16 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
     }
 }
 
+/// How [`Network::simulate_until`] combines the stop conditions of
+/// several populations (ANNarchy's `operator`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopOperator {
+    /// Stop when every population meets its condition (`'and'`).
+    And,
+    /// Stop when any population meets its condition (`'or'`).
+    Or,
+}
+
 /// A built network, ready to simulate.
 pub struct Network {
     objects: Objects,
@@ -1501,6 +1511,20 @@ impl Network {
 
     /// Simulates `duration` ms: `ceil(duration / dt)` steps.
     pub fn simulate(&mut self, duration: f64) -> Result<()> {
+        let n = self.steps_of(duration)?;
+        for m in &mut self.objects.monitors {
+            m.reserve(n);
+        }
+        let team = self.team.take();
+        for _ in 0..n {
+            self.step_inner(team.as_ref());
+        }
+        self.team = team;
+        Ok(())
+    }
+
+    /// The number of steps of `duration` ms: `ceil(duration / dt)`.
+    fn steps_of(&self, duration: f64) -> Result<usize> {
         if !duration.is_finite() || duration < 0.0 {
             return Err(Error::Invalid {
                 object: "network".into(),
@@ -1516,16 +1540,74 @@ impl Network {
                 ),
             });
         }
-        let n = steps as usize;
+        Ok(steps as usize)
+    }
+
+    /// Simulates at most `max_duration` ms (`ceil(max_duration / dt)`
+    /// steps), and stops after the first step at whose end the
+    /// `stop_condition` of the models of `populations` holds: of all of them
+    /// ([`StopOperator::And`]) or of any ([`StopOperator::Or`]). Each
+    /// population meets its condition when it holds for any of its neurons
+    /// (`: any`, the default) or for all (`: all`).
+    ///
+    /// Returns the simulated time in ms. (ANNarchy 4.8 returns the number of
+    /// steps divided by `dt`, which is the time only for `dt = 1`.)
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for an invalid duration, an empty list of
+    /// populations, or a population whose model has no `stop_condition`;
+    /// nothing is simulated then.
+    pub fn simulate_until(
+        &mut self,
+        max_duration: f64,
+        populations: &[AnyPop],
+        operator: StopOperator,
+    ) -> Result<f64> {
+        let n = self.steps_of(max_duration)?;
+        if populations.is_empty() {
+            return Err(Error::Invalid {
+                object: "network".into(),
+                reason: "simulate_until needs at least one population".into(),
+            });
+        }
+        for p in populations {
+            let pop = &self.objects.pops[p.0];
+            if pop.state.stop_condition(self.t, self.objects.dt).is_none() {
+                return Err(Error::Invalid {
+                    object: format!("population `{}`", pop.name),
+                    reason: format!(
+                        "its model `{}` has no stop_condition",
+                        pop.state.info().type_name
+                    ),
+                });
+            }
+        }
         for m in &mut self.objects.monitors {
             m.reserve(n);
         }
         let team = self.team.take();
-        for _ in 0..n {
+        let mut done = 0;
+        while done < n {
             self.step_inner(team.as_ref());
+            done += 1;
+            let (t, dt) = (self.t, self.objects.dt);
+            let mut met = populations.iter().map(|p| {
+                self.objects.pops[p.0]
+                    .state
+                    .stop_condition(t, dt)
+                    .unwrap_or(false)
+            });
+            let stop = match operator {
+                StopOperator::And => met.all(|m| m),
+                StopOperator::Or => met.any(|m| m),
+            };
+            if stop {
+                break;
+            }
         }
         self.team = team;
-        Ok(())
+        Ok(done as f64 * self.objects.dt)
     }
 
     /// Simulates one step.

@@ -32,6 +32,8 @@ pub enum Block {
     AxonSpike,
     /// `axon_reset: "..."`
     AxonReset,
+    /// `stop_condition: "..."`
+    StopCondition,
     /// The model as a whole (no single line to point at).
     Model,
 }
@@ -53,6 +55,7 @@ impl Block {
             Block::PreAxonSpike => "pre_axon_spike",
             Block::AxonSpike => "axon_spike",
             Block::AxonReset => "axon_reset",
+            Block::StopCondition => "stop_condition",
             Block::Model => "model",
         }
     }

@@ -856,6 +856,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let stop_fn = stop_condition(&e);
     let consts = constant_loads(m);
     let gops_loaded = (0..m.global_ops.len()).map(|k| {
         let n = format_ident!("_gop_{}", k);
@@ -937,6 +938,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
                 #ref_reset
             }
             #spiking_fns
+            #stop_fn
             fn as_any(&self) -> &dyn ::std::any::Any {
                 self
             }
@@ -1094,6 +1096,44 @@ fn pre_spike_adds_w(m: &Model) -> bool {
         && stmt.min.is_none()
         && stmt.max.is_none()
         && !stmt.unless_post
+}
+
+/// `stop_condition`: the condition of every neuron, combined with `any` or
+/// `all`.
+fn stop_condition(e: &Emitter<'_>) -> TokenStream {
+    let m = e.model;
+    let Some(stop) = &m.stop_condition else {
+        return TokenStream::new();
+    };
+    let mut used = BTreeSet::new();
+    stop.expr.visit_vars(&mut |v| {
+        used.insert(v.clone());
+    });
+    let mut globals = Vec::new();
+    let mut locals = Vec::new();
+    for a in &m.attributes {
+        if used.contains(&Var::Attr(a.name.clone())) {
+            let n = ident(&a.name);
+            if a.locality == Locality::Global {
+                globals.push(quote!(let #n = self.#n;));
+            } else {
+                locals.push(quote!(let #n = self.#n[i];));
+            }
+        }
+    }
+    let cond = e.boolean(&stop.expr);
+    let combine = if stop.all { quote!(all) } else { quote!(any) };
+    quote! {
+        #[allow(non_snake_case, unused_variables, clippy::all)]
+        fn stop_condition(&self, t: i64, dt: f64) -> ::std::option::Option<bool> {
+            let t = t as f64 * dt;
+            #(#globals)*
+            ::std::option::Option::Some((0..self.size).#combine(|i| {
+                #(#locals)*
+                #cond
+            }))
+        }
+    }
 }
 
 /// Code of `spike_gather`: the spike condition of each neuron that is not

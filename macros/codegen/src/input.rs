@@ -11,7 +11,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Ident, Lit, Token, Visibility, braced};
 
 /// Keys accepted in the body of the macros.
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 18] = [
     "constants",
     "name",
     "description",
@@ -23,6 +23,7 @@ const KEYS: [&str; 17] = [
     "refractory",
     "axon_spike",
     "axon_reset",
+    "stop_condition",
     "psp",
     "operation",
     "pre_spike",
@@ -138,6 +139,7 @@ fn block_of(key: &str) -> Option<Block> {
         Block::PreAxonSpike,
         Block::AxonSpike,
         Block::AxonReset,
+        Block::StopCondition,
     ]
     .into_iter()
     .find(|b| b.key() == key)
@@ -170,6 +172,7 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
                     "refractory",
                     "axon_spike",
                     "axon_reset",
+                    "stop_condition",
                     "name",
                     "description",
                     "constants",

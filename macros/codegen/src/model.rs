@@ -223,6 +223,17 @@ pub struct EventStmt {
     pub unless_post: bool,
 }
 
+/// A neuron's `stop_condition`: a condition on its attributes, met by the
+/// population when it holds for any neuron (`: any`, the default) or for all
+/// of them (`: all`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StopCondition {
+    /// The condition.
+    pub expr: Expr,
+    /// `: all` (else `: any`).
+    pub all: bool,
+}
+
 /// A model after analysis: everything the lowering and the emitter need.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
@@ -270,6 +281,8 @@ pub struct Model {
     pub refractory: Option<Refractory>,
     /// Spiking neurons: the axonal spike condition (`axon_spike`).
     pub axon_spike: Option<Expr>,
+    /// Neurons: the condition of `simulate_until` (`stop_condition`).
+    pub stop_condition: Option<StopCondition>,
     /// Spiking neurons: statements run at an axonal spike (`axon_reset`).
     pub axon_reset: Vec<EventStmt>,
     /// Spiking synapses: pre_spike statements.
@@ -1334,6 +1347,70 @@ impl<'d> Analyser<'d> {
     }
 
     /// A block that is one expression (spike condition, psp), lines joined.
+    /// `stop_condition`: a condition with an optional `: any` or `: all`.
+    /// It is evaluated between steps, on the neuron's attributes, `t` and
+    /// `dt` only.
+    fn stop_condition(&mut self) -> Option<StopCondition> {
+        let block = Block::StopCondition;
+        let text = self.text(block);
+        let lines = lines::split(text, FlagRule::Equations, true);
+        let line = lines.first()?;
+        let mut all = false;
+        for flag in &line.flags {
+            match (flag.key.as_str(), &flag.value) {
+                ("any", None) => all = false,
+                ("all", None) => all = true,
+                _ => self.err(
+                    Diagnostic::new(
+                        block,
+                        flag.key_span,
+                        format!("unknown flag `{}` of a stop condition", flag.key),
+                    )
+                    .with_help("a stop condition takes `: any` (the default) or `: all`"),
+                ),
+            }
+        }
+        let joined = Line {
+            segments: line.segments.clone(),
+            flags: vec![],
+        };
+        let expr = match parser::tokens(text, &joined, block)
+            .and_then(|t| parser::parse_expr(&t, block))
+        {
+            Ok(e) => self.resolve(&e, block, Ctx::Equation(Locality::Local)),
+            Err(e) => {
+                self.err(e);
+                return None;
+            }
+        };
+        let mut other = None;
+        expr.visit_vars(&mut |v| match v {
+            Var::Attr(_) | Var::T | Var::Dt => {}
+            v => other = other.clone().or(Some(v.clone())),
+        });
+        if let Some(v) = other {
+            let what = match v {
+                Var::Rand(_) => "a random number".to_string(),
+                Var::GlobalOp(_) => "a global operation".to_string(),
+                Var::Const(c) => format!("the constant `{c}`"),
+                _ => "a value other than the neuron's attributes, `t` and `dt`".to_string(),
+            };
+            let span = line
+                .segments
+                .first()
+                .map_or_else(Span::default, |r| Span::new(r.start, r.end));
+            self.err(Diagnostic::new(
+                block,
+                span,
+                format!(
+                    "a stop condition reads the neuron's attributes, `t` and `dt` only, not {what}"
+                ),
+            ));
+            return None;
+        }
+        Some(StopCondition { expr, all })
+    }
+
     fn expression_block(&mut self, block: Block) -> Option<Expr> {
         let text = self.text(block);
         let lines = lines::split(text, FlagRule::None, false);
@@ -1722,11 +1799,17 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         failed: Vec::new(),
     };
     let allowed: &[Block] = match (kind, spiking) {
-        (Kind::Neuron, false) => &[Block::Parameters, Block::Equations, Block::Functions],
+        (Kind::Neuron, false) => &[
+            Block::Parameters,
+            Block::Equations,
+            Block::Functions,
+            Block::StopCondition,
+        ],
         (Kind::Neuron, true) => &[
             Block::Parameters,
             Block::Equations,
             Block::Functions,
+            Block::StopCondition,
             Block::Spike,
             Block::Reset,
             Block::AxonSpike,
@@ -1822,6 +1905,11 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
             span: Span::default(),
         });
     }
+    let stop_condition = if kind == Kind::Neuron {
+        a.stop_condition()
+    } else {
+        None
+    };
     let mut spike = None;
     let mut reset = Vec::new();
     let mut axon_spike = None;
@@ -1985,6 +2073,7 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         refractory: def.refractory.clone(),
         axon_spike,
         axon_reset,
+        stop_condition,
         pre_spike,
         pre_axon_spike,
         post_spike,

@@ -1,0 +1,8 @@
+annarchy::neuron! {
+    struct Counter {
+        equations: "r += 1",
+        stop_condition: "r > 5.0 : every",
+    }
+}
+
+fn main() {}
