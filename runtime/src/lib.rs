@@ -3,6 +3,7 @@
 
 #![warn(missing_docs)]
 
+pub mod callbacks;
 pub mod connectivity;
 pub mod connectors;
 pub mod decoding;

@@ -2,6 +2,7 @@
 //! [`NetworkBuilder`] whose [`build`](NetworkBuilder::build) is ANNarchy's
 //! `compile()`, and simulated step by step in ANNarchy's order (SPEC.md 5).
 
+use crate::callbacks::{Callback, CallbackFn};
 use crate::connectivity::{Connectivity, Delays, LilBuilder, SpikeIndex};
 use crate::connectors::{self, Side, Value};
 use crate::delivery::{self, PreWeights};
@@ -893,6 +894,9 @@ impl NetworkBuilder {
             t: 0,
             threads,
             team,
+            callbacks: Vec::new(),
+            callbacks_enabled: true,
+            callbacks_cleared: 0,
         })
     }
 }
@@ -1262,6 +1266,12 @@ pub struct Network {
     threads: usize,
     /// The threads of the simulation (none for one thread).
     team: Option<Team>,
+    /// Functions called periodically by `simulate`, in declaration order.
+    callbacks: Vec<Callback>,
+    callbacks_enabled: bool,
+    /// Counts the calls of `clear_all_callbacks` (one made by a callback
+    /// also drops the callbacks that are running).
+    callbacks_cleared: u64,
 }
 
 macro_rules! access_methods {
@@ -1509,9 +1519,27 @@ impl Network {
         self.threads
     }
 
-    /// Simulates `duration` ms: `ceil(duration / dt)` steps.
+    /// Simulates `duration` ms: `ceil(duration / dt)` steps, or, when
+    /// callbacks are declared and enabled, `int(duration / dt)` steps with
+    /// the calls of the callbacks in between (as ANNarchy does; see
+    /// [`Network::every`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for a negative or non-finite duration (nothing is
+    /// simulated); the first error a callback returns (the simulation stops
+    /// there).
     pub fn simulate(&mut self, duration: f64) -> Result<()> {
         let n = self.steps_of(duration)?;
+        if self.callbacks_enabled && !self.callbacks.is_empty() {
+            return self.simulate_with_callbacks(duration);
+        }
+        self.run_steps(n);
+        Ok(())
+    }
+
+    /// `n` steps, with the monitors' room reserved beforehand.
+    fn run_steps(&mut self, n: usize) {
         for m in &mut self.objects.monitors {
             m.reserve(n);
         }
@@ -1520,7 +1548,123 @@ impl Network {
             self.step_inner(team.as_ref());
         }
         self.team = team;
+    }
+
+    /// `simulate` with the calls of the callbacks (`callbacks.rs`).
+    fn simulate_with_callbacks(&mut self, duration: f64) -> Result<()> {
+        let dt = self.objects.dt;
+        let t0 = self.t;
+        let end = t0 + (duration / dt) as i64;
+        let mut callbacks = std::mem::take(&mut self.callbacks);
+        let cleared = self.callbacks_cleared;
+        for c in &mut callbacks {
+            c.start(t0, dt);
+        }
+        let mut outcome = Ok(());
+        loop {
+            // The next call: the earliest moment, the first declared on a tie.
+            let next = callbacks
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.next(), i))
+                .filter(|&(moment, _)| moment < end)
+                .min();
+            let Some((moment, i)) = next else {
+                break;
+            };
+            if self.callbacks_cleared != cleared {
+                callbacks.clear();
+                break;
+            }
+            self.run_steps(usize::try_from(moment - self.t).unwrap_or(0));
+            let c = &mut callbacks[i];
+            let n = c.calls;
+            c.calls += 1;
+            if let Err(e) = (c.f)(self, n) {
+                outcome = Err(e);
+                break;
+            }
+        }
+        if outcome.is_ok() {
+            self.run_steps(usize::try_from(end - self.t).unwrap_or(0));
+        }
+        // Callbacks declared by a callback come after the others.
+        if self.callbacks_cleared != cleared {
+            callbacks.clear();
+        }
+        let added = std::mem::replace(&mut self.callbacks, callbacks);
+        self.callbacks.extend(added);
+        outcome
+    }
+
+    /// Declares a function called periodically during [`Network::simulate`]
+    /// (ANNarchy's `@every(period, offset, wait)`): every `period` ms
+    /// (at least `dt`), `offset` ms into each period (at most `period`; a
+    /// negative offset counts from the end of the period), after waiting
+    /// `wait` ms from the start of each `simulate`. It is called before the
+    /// step at each of these moments, with the network, which it may read
+    /// and change, and `n`, the number of its earlier calls in the same
+    /// `simulate`. An error it returns ends the simulation and is returned
+    /// by `simulate`.
+    ///
+    /// ```
+    /// use annarchy_runtime::network::Network;
+    /// use std::sync::{Arc, Mutex};
+    /// # fn main() -> annarchy_runtime::Result<()> {
+    /// let mut net = Network::builder().build()?;
+    /// let calls = Arc::new(Mutex::new(Vec::new()));
+    /// let log = Arc::clone(&calls);
+    /// // Every 100 ms, 10 ms before the end of each period.
+    /// net.every(100.0, -10.0, 0.0, move |net, n| {
+    ///     log.lock().unwrap().push((n, net.get_time()));
+    ///     Ok(())
+    /// })?;
+    /// net.simulate(300.0)?;
+    /// assert_eq!(*calls.lock().unwrap(), vec![(0, 90.0), (1, 190.0), (2, 290.0)]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// Callbacks are not called by `step`, `simulate_until`, or a
+    /// `simulate` run by a callback.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for a period that is not positive, an offset that
+    /// is not finite or a negative wait.
+    pub fn every(
+        &mut self,
+        period: f64,
+        offset: f64,
+        wait: f64,
+        f: impl FnMut(&mut Network, usize) -> Result<()> + Send + 'static,
+    ) -> Result<()> {
+        let f: Box<CallbackFn> = Box::new(f);
+        let c = Callback::new(period, offset, wait, self.objects.dt, f)?;
+        self.callbacks.push(c);
         Ok(())
+    }
+
+    /// Lets `simulate` call the callbacks (the default).
+    pub fn enable_callbacks(&mut self) {
+        self.callbacks_enabled = true;
+    }
+
+    /// Makes `simulate` ignore the callbacks until they are enabled again.
+    pub fn disable_callbacks(&mut self) {
+        self.callbacks_enabled = false;
+    }
+
+    /// Whether `simulate` calls the callbacks.
+    pub fn callbacks_enabled(&self) -> bool {
+        self.callbacks_enabled
+    }
+
+    /// Forgets every callback (called by a callback: the callbacks of the
+    /// running `simulate` are not called any more).
+    pub fn clear_all_callbacks(&mut self) {
+        self.callbacks.clear();
+        self.callbacks_cleared += 1;
     }
 
     /// The number of steps of `duration` ms: `ceil(duration / dt)`.
