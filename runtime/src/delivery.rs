@@ -19,7 +19,7 @@ use crate::model::PAR_EVENTS;
 use crate::team::Team;
 
 /// The weights of a projection in the order of [`SpikeIndex::pre_synapses`].
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct PreWeights {
     values: Vec<f64>,
     /// The weights changed since `values` was filled.

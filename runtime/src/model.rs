@@ -457,9 +457,47 @@ impl GlobalOpKind {
     }
 }
 
+/// Copies a neuron state behind a `Box<dyn NeuronState>`; implemented for
+/// every state that is `Clone` (generated states are).
+pub trait CloneNeuronState {
+    /// A copy of the state.
+    fn clone_state(&self) -> Box<dyn NeuronState>;
+}
+
+impl<T: NeuronState + Clone> CloneNeuronState for T {
+    fn clone_state(&self) -> Box<dyn NeuronState> {
+        Box::new(self.clone())
+    }
+}
+
+impl Clone for Box<dyn NeuronState> {
+    fn clone(&self) -> Self {
+        self.clone_state()
+    }
+}
+
+/// Copies a synapse state behind a `Box<dyn SynapseState>`; implemented
+/// for every state that is `Clone` (generated states are).
+pub trait CloneSynapseState {
+    /// A copy of the state.
+    fn clone_state(&self) -> Box<dyn SynapseState>;
+}
+
+impl<T: SynapseState + Clone> CloneSynapseState for T {
+    fn clone_state(&self) -> Box<dyn SynapseState> {
+        Box::new(self.clone())
+    }
+}
+
+impl Clone for Box<dyn SynapseState> {
+    fn clone(&self) -> Self {
+        self.clone_state()
+    }
+}
+
 /// The state of one population: the arrays of a neuron model. Implemented by
 /// code that `neuron!` generates (and by the run-time's input populations).
-pub trait NeuronState: Send + Sync + 'static {
+pub trait NeuronState: CloneNeuronState + Send + Sync + 'static {
     /// The model's metadata.
     fn info(&self) -> &'static ModelInfo;
     /// Number of neurons.
@@ -541,7 +579,7 @@ pub struct SynapseCtx<'a> {
 }
 
 /// The state of one projection: the per-synapse arrays of a synapse model.
-pub trait SynapseState: Send + Sync + 'static {
+pub trait SynapseState: CloneSynapseState + Send + Sync + 'static {
     /// The model's metadata.
     fn info(&self) -> &'static ModelInfo;
     /// Read access to attribute `index` of [`ModelInfo::attributes`].

@@ -56,6 +56,7 @@ pub struct Recording {
     pub values: Vec<Vec<f64>>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Monitor {
     pub name: String,
     pub source: Source,

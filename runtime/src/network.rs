@@ -185,6 +185,7 @@ impl From<AnyProj> for MonitorTarget {
 }
 
 /// Objects shared by the builder and the built network.
+#[derive(Clone)]
 struct Objects {
     dt: f64,
     seed: u64,
@@ -1293,6 +1294,37 @@ macro_rules! access_methods {
             pub fn population_name(&self, pop: impl Into<AnyPop>) -> &str {
                 &self.objects.pops[pop.into().0].name
             }
+            /// Every population, in order of creation (ANNarchy's `populations()`).
+            pub fn populations(&self) -> Vec<AnyPop> {
+                (0..self.objects.pops.len()).map(AnyPop).collect()
+            }
+            /// The projections, in order of creation, restricted to those
+            /// reaching `post`, leaving `pre` and with the `target` given
+            /// (ANNarchy's `projections(post, pre, target)`).
+            pub fn projections(
+                &self,
+                post: Option<AnyPop>,
+                pre: Option<AnyPop>,
+                target: Option<&str>,
+            ) -> Vec<AnyProj> {
+                self.objects
+                    .projs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| post.is_none_or(|q| q.0 == p.post))
+                    .filter(|(_, p)| pre.is_none_or(|q| q.0 == p.pre))
+                    .filter(|(_, p)| target.is_none_or(|t| t == p.target))
+                    .map(|(k, _)| AnyProj(k))
+                    .collect()
+            }
+            /// Every monitor, in order of creation.
+            pub fn monitors(&self) -> Vec<MonitorId> {
+                (0..self.objects.monitors.len()).map(MonitorId).collect()
+            }
+            /// Name of a projection.
+            pub fn projection_name(&self, proj: impl Into<AnyProj>) -> &str {
+                &self.objects.projs[proj.into().0].name
+            }
             /// Size of a population.
             pub fn population_size(&self, pop: impl Into<AnyPop>) -> usize {
                 self.objects.pops[pop.into().0].size()
@@ -1752,6 +1784,87 @@ impl Network {
         }
         self.team = team;
         Ok(done as f64 * self.objects.dt)
+    }
+
+    /// An independent copy of the network in its current state: every
+    /// attribute, connectivity, delay, spike history, monitor recording,
+    /// the time and the seed; its own threads. Callbacks are not copied
+    /// (a closure cannot be). The copy and the original then simulate the
+    /// same way, bit for bit.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Build`] when the copy's threads cannot be started.
+    pub fn try_clone(&self) -> Result<Network> {
+        self.clone_with_threads(self.threads)
+    }
+
+    /// [`Network::try_clone`] with another number of threads.
+    fn clone_with_threads(&self, threads: usize) -> Result<Network> {
+        let team = if threads > 1 {
+            Some(
+                Team::new(threads)
+                    .map_err(|e| Error::Build(format!("cannot start {threads} threads: {e}")))?,
+            )
+        } else {
+            None
+        };
+        Ok(Network {
+            objects: self.objects.clone(),
+            scratch: Vec::new(),
+            t: self.t,
+            threads,
+            team,
+            callbacks: Vec::new(),
+            callbacks_enabled: self.callbacks_enabled,
+            callbacks_cleared: 0,
+        })
+    }
+
+    /// Changes the seed of the random draws made from now on: noise in the
+    /// equations, Poisson inputs, values set from a distribution.
+    pub fn set_seed(&mut self, seed: u64) {
+        self.objects.seed = seed;
+        self.objects.rng = stream(seed, &[u64::MAX]);
+    }
+
+    /// The seed of the network's random draws.
+    pub fn seed(&self) -> u64 {
+        self.objects.seed
+    }
+
+    /// Runs `f(k, copy)` on `n` copies of the network (`k = 0..n`), in
+    /// parallel on rayon's threads, and returns the results in the order of
+    /// `k` (ANNarchy's `parallel_run`). Each copy starts from the network's
+    /// current state, runs on one thread, and draws its random numbers
+    /// from the seed `seed() + k`, or from the network's seed with
+    /// `same_seed` (the copies then run identically). `k` selects the
+    /// arguments of each run. The network itself is left unchanged.
+    ///
+    /// # Errors
+    ///
+    /// The error of the first run (by `k`) that fails.
+    pub fn parallel_run<R: Send>(
+        &self,
+        n: usize,
+        same_seed: bool,
+        f: impl Fn(usize, &mut Network) -> Result<R> + Sync,
+    ) -> Result<Vec<R>> {
+        use rayon::prelude::*;
+        let mut copies = Vec::with_capacity(n);
+        for k in 0..n {
+            let mut copy = self.clone_with_threads(1)?;
+            if !same_seed {
+                copy.set_seed(self.objects.seed.wrapping_add(k as u64));
+            }
+            copies.push(copy);
+        }
+        let results: Vec<Result<R>> = copies
+            .into_par_iter()
+            .enumerate()
+            .map(|(k, mut net)| f(k, &mut net))
+            .collect();
+        results.into_iter().collect()
     }
 
     /// Simulates one step.

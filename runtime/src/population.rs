@@ -98,6 +98,7 @@ impl Ring {
 }
 
 /// A population of the network.
+#[derive(Clone)]
 pub(crate) struct Population {
     pub name: String,
     pub geometry: Geometry,

@@ -21,6 +21,7 @@ pub(crate) enum Link {
 }
 
 /// A projection of the network.
+#[derive(Clone)]
 pub(crate) struct Projection {
     pub name: String,
     pub pre: usize,
