@@ -15,6 +15,7 @@ pub mod math;
 pub mod model;
 pub mod monitor;
 pub mod network;
+pub mod npy;
 pub mod population;
 pub mod projection;
 pub mod random;

@@ -56,6 +56,60 @@ pub struct Recording {
     pub values: Vec<Vec<f64>>,
 }
 
+impl Recording {
+    /// The values as an array of one row per recorded step (for
+    /// [`crate::npy`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when the rows have different lengths (a dendrite
+    /// whose synapses changed during the recording).
+    pub fn to_array(&self) -> Result<crate::npy::NpyArray> {
+        let width = self.values.first().map_or(0, Vec::len);
+        if self.values.iter().any(|r| r.len() != width) {
+            return Err(Error::Invalid {
+                object: "recording".into(),
+                reason: "its rows have different lengths: it is not an array".into(),
+            });
+        }
+        Ok(crate::npy::NpyArray::F64 {
+            shape: vec![self.values.len(), width],
+            data: self.values.concat(),
+        })
+    }
+
+    /// Writes the recording as a `.npz` file that `numpy.load` reads, with
+    /// the arrays `values` (steps x elements), `steps` and `times` (ms).
+    ///
+    /// # Errors
+    ///
+    /// As [`Recording::to_array`], and when the file cannot be written.
+    pub fn save_npz(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        use crate::npy::NpyArray;
+        let n = self.steps.len();
+        crate::npy::write_npz(
+            path,
+            &[
+                ("values", self.to_array()?),
+                (
+                    "steps",
+                    NpyArray::I64 {
+                        shape: vec![n],
+                        data: self.steps.clone(),
+                    },
+                ),
+                (
+                    "times",
+                    NpyArray::F64 {
+                        shape: vec![n],
+                        data: self.times.clone(),
+                    },
+                ),
+            ],
+        )
+    }
+}
+
 #[derive(Clone)]
 pub(crate) struct Monitor {
     pub name: String,
