@@ -16,6 +16,7 @@ pub mod model;
 pub mod monitor;
 pub mod network;
 pub mod npy;
+pub mod parameters;
 pub mod population;
 pub mod projection;
 pub mod random;

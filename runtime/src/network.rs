@@ -186,14 +186,14 @@ impl From<AnyProj> for MonitorTarget {
 
 /// Objects shared by the builder and the built network.
 #[derive(Clone)]
-struct Objects {
+pub(crate) struct Objects {
     dt: f64,
     seed: u64,
-    pops: Vec<Population>,
-    projs: Vec<Projection>,
+    pub(crate) pops: Vec<Population>,
+    pub(crate) projs: Vec<Projection>,
     monitors: Vec<Monitor>,
     /// Named constants (ANNarchy's `Constant`).
-    constants: Vec<(String, f64)>,
+    pub(crate) constants: Vec<(String, f64)>,
     /// Generator for run-time draws requested by the user (attribute values).
     rng: ChaCha8Rng,
 }
@@ -235,7 +235,7 @@ impl Objects {
     }
 
     /// Copies the constants' values into every object that reads them.
-    fn resolve_constants(&mut self) -> Result<()> {
+    pub(crate) fn resolve_constants(&mut self) -> Result<()> {
         let lookup = |kind: &str, object: &str, names: &[&str]| -> Result<Vec<f64>> {
             names
                 .iter()
@@ -1260,7 +1260,7 @@ pub enum StopOperator {
 
 /// A built network, ready to simulate.
 pub struct Network {
-    objects: Objects,
+    pub(crate) objects: Objects,
     /// Storage swapped with a population's conductance while projections add to it.
     scratch: Vec<f64>,
     t: i64,
