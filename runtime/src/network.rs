@@ -898,6 +898,7 @@ impl NetworkBuilder {
             callbacks: Vec::new(),
             callbacks_enabled: true,
             callbacks_cleared: 0,
+            progress_bar: true,
         })
     }
 }
@@ -1273,6 +1274,24 @@ pub struct Network {
     /// Counts the calls of `clear_all_callbacks` (one made by a callback
     /// also drops the callbacks that are running).
     callbacks_cleared: u64,
+    /// Whether long `simulate` calls show a progress bar on a terminal.
+    progress_bar: bool,
+}
+
+/// Fewest steps of a `simulate` call that shows a progress bar.
+const PROGRESS_MIN_STEPS: usize = 10_000;
+
+/// A progress bar of `n` steps of `dt` ms, counting simulated milliseconds.
+fn progress_bar(n: usize, dt: f64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(n as u64);
+    let template = format!(
+        "{{bar:40}} {{percent:>3}} % of {:.0} ms simulated, {{elapsed}} elapsed, {{eta}} left",
+        n as f64 * dt
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 macro_rules! access_methods {
@@ -1570,16 +1589,44 @@ impl Network {
         Ok(())
     }
 
-    /// `n` steps, with the monitors' room reserved beforehand.
+    /// `n` steps, with the monitors' room reserved beforehand, and a
+    /// progress bar on stderr for a long call when stderr is a terminal.
     fn run_steps(&mut self, n: usize) {
+        use std::io::IsTerminal;
         for m in &mut self.objects.monitors {
             m.reserve(n);
         }
+        let bar = (self.progress_bar && n >= PROGRESS_MIN_STEPS && std::io::stderr().is_terminal())
+            .then(|| progress_bar(n, self.objects.dt));
+        // With a bar, the steps run in 200 chunks, each followed by an update.
+        let chunk = if bar.is_some() {
+            (n / 200).max(1)
+        } else {
+            n.max(1)
+        };
         let team = self.team.take();
-        for _ in 0..n {
-            self.step_inner(team.as_ref());
+        let mut done = 0;
+        while done < n {
+            let m = chunk.min(n - done);
+            for _ in 0..m {
+                self.step_inner(team.as_ref());
+            }
+            done += m;
+            if let Some(bar) = &bar {
+                bar.set_position(done as u64);
+            }
         }
         self.team = team;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    /// Whether a long `simulate` shows a progress bar on stderr when stderr
+    /// is a terminal (on by default; never shown otherwise, nor for calls
+    /// of fewer than 10 000 steps).
+    pub fn set_progress_bar(&mut self, on: bool) {
+        self.progress_bar = on;
     }
 
     /// `simulate` with the calls of the callbacks (`callbacks.rs`).
@@ -1818,6 +1865,7 @@ impl Network {
             callbacks: Vec::new(),
             callbacks_enabled: self.callbacks_enabled,
             callbacks_cleared: 0,
+            progress_bar: self.progress_bar,
         })
     }
 
