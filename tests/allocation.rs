@@ -294,6 +294,33 @@ fn two_threads_do_not_allocate() -> annarchy::Result<()> {
     Ok(())
 }
 
+/// A monitor that keeps only its last rows records a long run without
+/// allocating once it holds them.
+#[test]
+fn bounded_monitors_do_not_grow() -> annarchy::Result<()> {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut b = Network::builder().seed(5);
+    let pop = b.population::<LeakyIntegrator>("pop", 10)?;
+    let m = b.monitor_with(
+        pop,
+        &["r"],
+        MonitorOptions {
+            keep_last: Some(4),
+            ..MonitorOptions::default()
+        },
+    )?;
+    let mut net = b.build()?;
+    net.simulate(20.0)?;
+    let steps = allocations(|| {
+        for _ in 0..1000 {
+            net.step();
+        }
+    });
+    assert_eq!(steps, 0, "allocations of 1000 steps with a bounded monitor");
+    assert_eq!(net.monitor_get(m, "r")?.steps, vec![1016, 1017, 1018, 1019]);
+    Ok(())
+}
+
 /// With one thread, random draws in a large population must stay on the
 /// calling thread and not allocate.
 #[test]

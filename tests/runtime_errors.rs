@@ -579,7 +579,7 @@ fn monitor_arguments() -> annarchy::Result<()> {
             MonitorOptions {
                 period: Some(2.0),
                 period_offset: offset,
-                start: true,
+                ..MonitorOptions::default()
             },
         ));
         assert!(matches!(e, Error::Invalid { .. }), "offset {offset}");

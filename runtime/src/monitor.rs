@@ -32,6 +32,11 @@ pub struct MonitorOptions {
     pub period_offset: f64,
     /// Whether recording starts as soon as the network is built.
     pub start: bool,
+    /// Keep only the last `n` recorded rows of each variable, and the
+    /// spikes of the last `n` steps, so that the memory of a long run stays
+    /// bounded (at most twice that is held between reads). `None`: keep
+    /// everything until read.
+    pub keep_last: Option<usize>,
 }
 
 impl Default for MonitorOptions {
@@ -40,6 +45,7 @@ impl Default for MonitorOptions {
             period: None,
             period_offset: 0.0,
             start: true,
+            keep_last: None,
         }
     }
 }
@@ -54,6 +60,16 @@ pub struct Recording {
     /// One row per recorded step, one column per recorded element (neuron,
     /// synapse in storage order, or one column for a global attribute).
     pub values: Vec<Vec<f64>>,
+}
+
+/// With `keep_last = n`, drops the spikes of a neuron (steps, ascending)
+/// older than the last `n` steps before `t` once twice as many are held.
+pub(crate) fn bound_spikes(spikes: &mut Vec<i64>, n: usize, t: i64) {
+    if spikes.len() > 2 * n.max(1) {
+        let cutoff = t - n as i64;
+        let old = spikes.partition_point(|&x| x <= cutoff);
+        spikes.drain(..old);
+    }
 }
 
 impl Recording {
@@ -134,6 +150,10 @@ pub(crate) struct Monitor {
     pub spikes: Vec<Vec<i64>>,
     /// Spikes: the population rank of each recorded neuron.
     pub spike_ranks: Vec<u32>,
+    /// Rows (and steps of spikes) kept, if bounded.
+    pub keep_last: Option<usize>,
+    /// The last step at which spikes were recorded.
+    pub last_spike_step: i64,
 }
 
 impl Monitor {
@@ -162,6 +182,25 @@ impl Monitor {
             due_now: false,
             spikes: Vec::new(),
             spike_ranks: Vec::new(),
+            keep_last: None,
+            last_spike_step: 0,
+        }
+    }
+
+    /// With `keep_last`, drops the oldest rows once twice as many are held
+    /// (so that each row is moved at most once: no allocation, amortised
+    /// constant time).
+    pub fn bound_rows(&mut self) {
+        let Some(n) = self.keep_last else {
+            return;
+        };
+        for v in 0..self.vars.len() {
+            let rows = self.steps[v].len();
+            if rows > 2 * n.max(1) {
+                let k = rows - n;
+                self.steps[v].drain(..k);
+                self.data[v].drain(..k * self.width[v]);
+            }
         }
     }
 
@@ -174,11 +213,14 @@ impl Monitor {
                 suggestion: None,
             });
         }
+        let cutoff = self
+            .keep_last
+            .map_or(i64::MIN, |n| self.last_spike_step - n as i64);
         let out = self
             .spike_ranks
             .iter()
             .zip(&self.spikes)
-            .map(|(&r, s)| (r, s.clone()))
+            .map(|(&r, s)| (r, s.iter().copied().filter(|&x| x > cutoff).collect()))
             .collect();
         if !keep {
             for s in &mut self.spikes {
@@ -205,7 +247,10 @@ impl Monitor {
     pub fn reserve(&mut self, steps: usize) {
         // Room for the rows to come; when that is more than memory allows,
         // the buffers grow as rows arrive instead.
-        let rows = (steps / self.period as usize).saturating_add(1);
+        let mut rows = (steps / self.period as usize).saturating_add(1);
+        if let Some(n) = self.keep_last {
+            rows = rows.min(2 * n.max(1) + 1);
+        }
         for ((d, w), s) in self.data.iter_mut().zip(&self.width).zip(&mut self.steps) {
             let _ = s.try_reserve(rows);
             let _ = d.try_reserve(rows.saturating_mul((*w).max(1)));
@@ -236,10 +281,19 @@ impl Monitor {
                 suggestion: crate::error::closest(var, self.vars.iter().map(|(n, _)| n.as_str())),
             })?;
         let w = self.width[v].max(1);
-        let values: Vec<Vec<f64>> = self.data[v].chunks(w).map(<[f64]>::to_vec).collect();
+        let rows = self.steps[v].len();
+        let skip = self.keep_last.map_or(0, |n| rows.saturating_sub(n));
+        let values: Vec<Vec<f64>> = self.data[v]
+            .chunks(w)
+            .skip(skip)
+            .map(<[f64]>::to_vec)
+            .collect();
         let rec = Recording {
-            steps: self.steps[v].clone(),
-            times: self.steps[v].iter().map(|&s| s as f64 * dt).collect(),
+            steps: self.steps[v][skip..].to_vec(),
+            times: self.steps[v][skip..]
+                .iter()
+                .map(|&s| s as f64 * dt)
+                .collect(),
             values,
         };
         if !keep {

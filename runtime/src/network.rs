@@ -441,6 +441,7 @@ impl Objects {
             Source::Projection(..) => Vec::new(),
         };
         let mut monitor = Monitor::new(name, source, recorded, period, period_offset, opts.start);
+        monitor.keep_last = opts.keep_last;
         if monitor.vars.iter().any(|(_, r)| *r == Recorded::Spike) {
             monitor.spikes = vec![Vec::new(); spike_ranks.len()];
             monitor.spike_ranks = spike_ranks;
@@ -2716,8 +2717,12 @@ fn record_spikes(m: &mut Monitor, pops: &[Population], t: i64) {
         };
         if let Some(k) = slot {
             m.spikes[k].push(t);
+            if let Some(n) = m.keep_last {
+                crate::monitor::bound_spikes(&mut m.spikes[k], n, t);
+            }
         }
     }
+    m.last_spike_step = t;
 }
 
 fn record(m: &mut Monitor, pops: &[Population], projs: &[Projection], t: i64, phase: Phase) {
@@ -2773,4 +2778,5 @@ fn record(m: &mut Monitor, pops: &[Population], projs: &[Projection], t: i64, ph
         m.width[v] = m.data[v].len() - before;
         m.steps[v].push(t);
     }
+    m.bound_rows();
 }
