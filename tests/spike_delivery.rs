@@ -99,8 +99,8 @@ fn the_weight_path_adds_what_the_generated_code_adds() -> annarchy::Result<()> {
     Ok(())
 }
 
-/// Weights changed by `set_synapse`, by `proj_set` and by `reset` are the
-/// ones the next spike delivers.
+/// Weights changed by `set_synapse`, `proj_set`, the typed arrays
+/// (`proj_mut`) and `reset` are the ones the next spike delivers.
 #[test]
 fn changed_weights_reach_the_next_spike() -> annarchy::Result<()> {
     let dt = 1.0;
@@ -118,6 +118,9 @@ fn changed_weights_reach_the_next_spike() -> annarchy::Result<()> {
     net.simulate(3.0)?;
     net.proj_set(proj, "w", 3.0)?;
     net.simulate(3.0)?;
+    // Through the typed arrays too.
+    net.proj_mut(proj).w_mut()[0] = 4.0;
+    net.simulate(3.0)?;
     // Back to time 0 and to the initial weights; the monitor goes on.
     net.reset(true, true, true, false);
     net.simulate(4.0)?;
@@ -127,11 +130,12 @@ fn changed_weights_reach_the_next_spike() -> annarchy::Result<()> {
         .iter()
         .map(|row| row[0])
         .collect();
-    assert_eq!(g.len(), 14);
+    assert_eq!(g.len(), 17);
     assert_eq!(g[3], 0.5, "first spike, initial weight");
     assert_eq!(g[6], 2.0, "after set_synapse");
     assert_eq!(g[9], 3.0, "after proj_set");
-    assert_eq!(g[13], 0.5, "after reset: the initial weight");
-    assert_eq!(g.iter().filter(|&&x| x != 0.0).count(), 4);
+    assert_eq!(g[12], 4.0, "after proj_mut");
+    assert_eq!(g[16], 0.5, "after reset: the initial weight");
+    assert_eq!(g.iter().filter(|&&x| x != 0.0).count(), 5);
     Ok(())
 }

@@ -122,8 +122,8 @@ mod tests {
         let mut c = callback(10.0, 3.0, 25.0);
         c.start(0, 1.0);
         assert_eq!(c.next(), 28);
-        // An offset beyond the period is the period: the first call is one
-        // period in... modulo the period, that is at the start.
+        // An offset beyond the period becomes the period, which modulo the
+        // period puts the first call at the start.
         let mut c = callback(10.0, 30.0, 0.0);
         c.start(0, 1.0);
         assert_eq!(c.next(), 0);

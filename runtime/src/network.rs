@@ -1443,8 +1443,10 @@ macro_rules! access_methods {
             }
             /// Typed, writable access to a projection's arrays.
             pub fn proj_mut<S: SynapseModel>(&mut self, proj: ProjId<S>) -> &mut S::State {
-                self.objects.projs[proj.index]
-                    .state
+                let p = &mut self.objects.projs[proj.index];
+                // The caller may change the weights.
+                p.pre_weights.invalidate();
+                p.state
                     .as_any_mut()
                     .downcast_mut::<S::State>()
                     .expect("a ProjId<S> always refers to a projection of S")
