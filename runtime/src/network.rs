@@ -882,25 +882,7 @@ impl NetworkBuilder {
         for proj in &mut objects.projs {
             proj.take_snapshot();
         }
-        let team = if threads > 1 {
-            Some(
-                Team::new(threads)
-                    .map_err(|e| Error::Build(format!("cannot start {threads} threads: {e}")))?,
-            )
-        } else {
-            None
-        };
-        Ok(Network {
-            objects,
-            scratch: Vec::new(),
-            t: 0,
-            threads,
-            team,
-            callbacks: Vec::new(),
-            callbacks_enabled: true,
-            callbacks_cleared: 0,
-            progress_bar: true,
-        })
+        Network::start(objects, threads)
     }
 }
 
@@ -1851,6 +1833,15 @@ impl Network {
 
     /// [`Network::try_clone`] with another number of threads.
     fn clone_with_threads(&self, threads: usize) -> Result<Network> {
+        let mut copy = Network::start(self.objects.clone(), threads)?;
+        copy.t = self.t;
+        copy.callbacks_enabled = self.callbacks_enabled;
+        copy.progress_bar = self.progress_bar;
+        Ok(copy)
+    }
+
+    /// A network of these objects at step 0, with its threads started.
+    fn start(objects: Objects, threads: usize) -> Result<Network> {
         let team = if threads > 1 {
             Some(
                 Team::new(threads)
@@ -1860,15 +1851,15 @@ impl Network {
             None
         };
         Ok(Network {
-            objects: self.objects.clone(),
+            objects,
             scratch: Vec::new(),
-            t: self.t,
+            t: 0,
             threads,
             team,
             callbacks: Vec::new(),
-            callbacks_enabled: self.callbacks_enabled,
+            callbacks_enabled: true,
             callbacks_cleared: 0,
-            progress_bar: self.progress_bar,
+            progress_bar: true,
         })
     }
 
