@@ -662,22 +662,26 @@ impl SpikeIndex {
         }
     }
 
+    /// The positions in `pre_synapses` and `pre_posts` of the synapses of
+    /// pre-synaptic rank `j` (empty for a rank out of range).
+    #[inline]
+    pub fn row(&self, j: usize) -> std::ops::Range<usize> {
+        match (self.pre_row.get(j), self.pre_row.get(j + 1)) {
+            (Some(&a), Some(&b)) => a..b,
+            _ => 0..0,
+        }
+    }
+
     /// The synapses of pre-synaptic rank `j` (none for a rank out of range).
     #[inline]
     pub fn synapses_of(&self, j: usize) -> &[u32] {
-        match (self.pre_row.get(j), self.pre_row.get(j + 1)) {
-            (Some(&a), Some(&b)) => &self.pre_synapses[a..b],
-            _ => &[],
-        }
+        &self.pre_synapses[self.row(j)]
     }
 
     /// The post-synaptic ranks of the synapses of pre-synaptic rank `j`, in
     /// the order of [`synapses_of`](Self::synapses_of).
     #[inline]
     pub fn posts_of(&self, j: usize) -> &[u32] {
-        match (self.pre_row.get(j), self.pre_row.get(j + 1)) {
-            (Some(&a), Some(&b)) => &self.pre_posts[a..b],
-            _ => &[],
-        }
+        &self.pre_posts[self.row(j)]
     }
 }

@@ -62,7 +62,7 @@ pub(crate) fn deliver(
     g: &mut [f64],
     team: Option<&Team>,
 ) {
-    let events: usize = spikes.iter().map(|&j| row(index, j as usize).len()).sum();
+    let events: usize = spikes.iter().map(|&j| index.row(j as usize).len()).sum();
     match team {
         Some(team) if events >= PAR_EVENTS => {
             let n = g.len();
@@ -74,15 +74,6 @@ pub(crate) fn deliver(
     }
 }
 
-/// The synapses of pre-synaptic rank `j` in [`SpikeIndex::pre_posts`] order.
-#[inline]
-fn row(index: &SpikeIndex, j: usize) -> std::ops::Range<usize> {
-    match (index.pre_row.get(j), index.pre_row.get(j + 1)) {
-        (Some(&a), Some(&b)) => a..b,
-        _ => 0..0,
-    }
-}
-
 /// [`deliver`] for the post-synaptic ranks `off..off + g.len()`, `g`
 /// holding their conductances. The post-synaptic ranks of a pre-synaptic
 /// neuron are ascending, so those in the range are found by bisection.
@@ -90,7 +81,7 @@ fn deliver_range(index: &SpikeIndex, weights: &[f64], spikes: &[u32], off: usize
     let whole = off == 0 && g.len() >= index.post_dendrite.len();
     let (lo, hi) = (off as u32, (off + g.len()) as u32);
     for &j in spikes {
-        let r = row(index, j as usize);
+        let r = index.row(j as usize);
         let mut posts = &index.pre_posts[r.clone()];
         let mut w = &weights[r];
         if !whole {
