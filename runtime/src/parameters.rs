@@ -34,6 +34,35 @@ fn global_parameters(info: &ModelInfo) -> impl Iterator<Item = (usize, &'static 
 /// `(parameter, value)` pairs.
 type ObjectValues = (String, Vec<(String, f64)>);
 
+/// The global parameters of a model's state as a JSON object.
+fn globals_of<'a>(info: &ModelInfo, attr: impl Fn(usize) -> AttrRef<'a>) -> Value {
+    let values: Map<String, Value> = global_parameters(info)
+        .filter_map(|(i, name)| match attr(i) {
+            AttrRef::Scalar(v) => Some((name.to_string(), number(v))),
+            AttrRef::Array(_) => None,
+        })
+        .collect();
+    Value::Object(values)
+}
+
+/// The attribute index of each of `values` that is a global parameter of
+/// object `name`; the others are added to `skipped`.
+fn resolve(
+    name: &str,
+    info: &ModelInfo,
+    values: Vec<(String, f64)>,
+    skipped: &mut Vec<String>,
+) -> Vec<(usize, f64)> {
+    let mut out = Vec::new();
+    for (attr, x) in values {
+        match global_parameters(info).find(|(_, a)| *a == attr) {
+            Some((i, _)) => out.push((i, x)),
+            None => skipped.push(format!("`{name}.{attr}`")),
+        }
+    }
+    out
+}
+
 fn number(v: f64) -> Value {
     serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
@@ -42,26 +71,28 @@ impl Network {
     /// The network's global parameters and constants as JSON, in the layout
     /// of ANNarchy's `save_parameters`.
     pub fn parameters_json(&self) -> String {
-        let mut pops = Map::new();
-        for p in &self.objects.pops {
-            let mut attrs = Map::new();
-            for (i, name) in global_parameters(p.state.info()) {
-                if let AttrRef::Scalar(v) = p.state.attr(i) {
-                    attrs.insert(name.to_string(), number(v));
-                }
-            }
-            pops.insert(p.name.clone(), Value::Object(attrs));
-        }
-        let mut projs = Map::new();
-        for p in &self.objects.projs {
-            let mut attrs = Map::new();
-            for (i, name) in global_parameters(p.state.info()) {
-                if let AttrRef::Scalar(v) = p.state.attr(i) {
-                    attrs.insert(name.to_string(), number(v));
-                }
-            }
-            projs.insert(p.name.clone(), Value::Object(attrs));
-        }
+        let pops: Map<String, Value> = self
+            .objects
+            .pops
+            .iter()
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    globals_of(p.state.info(), |i| p.state.attr(i)),
+                )
+            })
+            .collect();
+        let projs: Map<String, Value> = self
+            .objects
+            .projs
+            .iter()
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    globals_of(p.state.info(), |i| p.state.attr(i)),
+                )
+            })
+            .collect();
         let constants: Map<String, Value> = self
             .objects
             .constants
@@ -162,11 +193,9 @@ impl Network {
                 skipped.push(format!("population `{name}`"));
                 continue;
             };
-            for (attr, x) in values {
-                let index = global_parameters(p.state.info()).find(|(_, a)| *a == attr);
-                match index.map(|(i, _)| p.state.attr_mut(i)) {
-                    Some(AttrMut::Scalar(v)) => *v = x,
-                    _ => skipped.push(format!("`{name}.{attr}`")),
+            for (i, x) in resolve(&name, p.state.info(), values, &mut skipped) {
+                if let AttrMut::Scalar(v) = p.state.attr_mut(i) {
+                    *v = x;
                 }
             }
         }
@@ -175,11 +204,9 @@ impl Network {
                 skipped.push(format!("projection `{name}`"));
                 continue;
             };
-            for (attr, x) in values {
-                let index = global_parameters(p.state.info()).find(|(_, a)| *a == attr);
-                match index.map(|(i, _)| p.state.attr_mut(i)) {
-                    Some(AttrMut::Scalar(v)) => *v = x,
-                    _ => skipped.push(format!("`{name}.{attr}`")),
+            for (i, x) in resolve(&name, p.state.info(), values, &mut skipped) {
+                if let AttrMut::Scalar(v) = p.state.attr_mut(i) {
+                    *v = x;
                 }
             }
         }
