@@ -54,6 +54,31 @@ fn objects_by_name_and_in_lists() -> annarchy::Result<()> {
 }
 
 #[test]
+fn projections_remember_their_connector() -> annarchy::Result<()> {
+    let mut b = Network::builder().seed(3);
+    let a = b.population::<InputArray>("a", 4)?;
+    let x = b.population::<LeakyIntegrator>("x", 3)?;
+    let all = b
+        .projection::<DefaultRateSynapse>(a, x, "exc")
+        .connect_all_to_all(0.5)?;
+    let random = b
+        .projection::<DefaultRateSynapse>(a, x, "inh")
+        .delays(2.0)
+        .connect_fixed_probability(0.25, RandomDistribution::uniform(0.0, 1.0))?;
+    let net = b.build()?;
+    let info = net.connector_info(all);
+    assert_eq!(info.name, "All-to-All");
+    assert_eq!(info.description, "All-to-All, weights 0.5, delays 0");
+    let info = net.connector_info(random);
+    assert_eq!(info.name, "Random");
+    assert_eq!(
+        info.description,
+        "Random, sparse 0.25, weights Uniform(0, 1), delays 2"
+    );
+    Ok(())
+}
+
+#[test]
 fn networks_in_one_program_are_independent() -> annarchy::Result<()> {
     let (b1, [a1, _, y1], _) = network()?;
     let (b2, [a2, _, y2], _) = network()?;

@@ -94,6 +94,27 @@ impl From<RandomDistribution> for Value {
     }
 }
 
+/// Formats a constant as a number and a distribution as ANNarchy writes it.
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Const(x) => write!(f, "{x}"),
+            Self::Dist(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// How a projection was connected: the connector's name (ANNarchy's
+/// `connector_name`, e.g. `"Random"`) and a description of its arguments
+/// (`connector_description`), as reports show them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConnectorInfo {
+    /// Short name of the connection pattern.
+    pub name: String,
+    /// The pattern with its arguments (weights, delays, probability...).
+    pub description: String,
+}
+
 /// Post-synaptic neuron `k` receives a synapse from pre-synaptic neuron `k`
 /// (positions in the rank lists), for `k < min(pre.len(), post.len())`.
 ///

@@ -4,7 +4,7 @@
 
 use crate::callbacks::{Callback, CallbackFn};
 use crate::connectivity::{Connectivity, Delays, LilBuilder, SpikeIndex};
-use crate::connectors::{self, Side, Value};
+use crate::connectors::{self, ConnectorInfo, Side, Value};
 use crate::delivery::{self, PreWeights};
 use crate::error::{Error, Result};
 use crate::geometry::Geometry;
@@ -673,6 +673,7 @@ impl NetworkBuilder {
             name: String::new(),
             delays: Value::Const(0.0),
             allow_self_connections: false,
+            connector: ConnectorInfo::default(),
             _model: PhantomData,
         }
     }
@@ -909,6 +910,7 @@ pub struct ProjectionBuilder<'b, S> {
     name: String,
     delays: Value,
     allow_self_connections: bool,
+    connector: ConnectorInfo,
     _model: PhantomData<fn() -> S>,
 }
 
@@ -1026,6 +1028,7 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
             event_head: 0,
             pre_weights: PreWeights::new(),
             delivered_w,
+            connector: self.connector,
         });
         Ok(ProjId {
             index: b.objects.projs.len() - 1,
@@ -1083,6 +1086,20 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         }
     }
 
+    /// Records the connector's name and its description for reports.
+    fn described(mut self, name: &str, description: String) -> Self {
+        self.connector = ConnectorInfo {
+            name: name.to_string(),
+            description,
+        };
+        self
+    }
+
+    /// `weights W, delays D` as ANNarchy's connector descriptions end.
+    fn weights_delays(&self, weights: &Value) -> String {
+        format!("weights {weights}, delays {}", self.delays)
+    }
+
     /// Runs a connector on the two sides and finishes the projection. The
     /// connector gets the sides, the builder's delays, `dt` and a generator
     /// seeded for this projection.
@@ -1115,25 +1132,36 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
 
     /// Connects pre and post neuron of the same position (`k`-th to `k`-th).
     pub fn connect_one_to_one(self, weights: impl Into<Value>) -> Result<ProjId<S>> {
-        self.connect(|pre, post, delays, dt, rng| {
-            connectors::one_to_one(pre, post, weights, delays, dt, rng)
-        })
+        let weights = weights.into();
+        let d = format!("One-to-One, {}", self.weights_delays(&weights));
+        self.described("One-to-One", d)
+            .connect(|pre, post, delays, dt, rng| {
+                connectors::one_to_one(pre, post, weights, delays, dt, rng)
+            })
     }
 
     /// Connects every pre neuron to every post neuron.
     pub fn connect_all_to_all(self, weights: impl Into<Value>) -> Result<ProjId<S>> {
         let exclude = self.exclude_self_underlying();
-        self.connect(|pre, post, delays, dt, rng| {
-            connectors::all_to_all(pre, post, weights, delays, exclude, dt, rng)
-        })
+        let weights = weights.into();
+        let d = format!("All-to-All, {}", self.weights_delays(&weights));
+        self.described("All-to-All", d)
+            .connect(|pre, post, delays, dt, rng| {
+                connectors::all_to_all(pre, post, weights, delays, exclude, dt, rng)
+            })
     }
 
     /// Gaussian profile of weights over normalised coordinates (whole populations).
     pub fn connect_gaussian(self, amp: f64, sigma: f64, limit: f64) -> Result<ProjId<S>> {
         let exclude = self.exclude_self_underlying();
-        self.connect(|pre, post, delays, dt, rng| {
-            connectors::gaussian(pre, post, amp, sigma, delays, limit, exclude, dt, rng)
-        })
+        let d = format!(
+            "Gaussian, $A$ {amp}, $\\sigma$ {sigma}, delays {}",
+            self.delays
+        );
+        self.described("Gaussian", d)
+            .connect(|pre, post, delays, dt, rng| {
+                connectors::gaussian(pre, post, amp, sigma, delays, limit, exclude, dt, rng)
+            })
     }
 
     /// Difference-of-Gaussians profile of weights (whole populations).
@@ -1146,11 +1174,18 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         limit: f64,
     ) -> Result<ProjId<S>> {
         let exclude = self.exclude_self_underlying();
-        self.connect(|pre, post, delays, dt, rng| {
-            connectors::dog(
-                pre, post, amp_pos, sigma_pos, amp_neg, sigma_neg, delays, limit, exclude, dt, rng,
-            )
-        })
+        let d = format!(
+            "Difference-of-Gaussian, $A^+$ {amp_pos}, $\\sigma^+$ {sigma_pos}, $A^-$ {amp_neg}, \
+             $\\sigma^-$ {sigma_neg}, delays {}",
+            self.delays
+        );
+        self.described("Difference-of-Gaussian", d)
+            .connect(|pre, post, delays, dt, rng| {
+                connectors::dog(
+                    pre, post, amp_pos, sigma_pos, amp_neg, sigma_neg, delays, limit, exclude, dt,
+                    rng,
+                )
+            })
     }
 
     /// Each pair connected with probability `p`.
@@ -1160,9 +1195,24 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         weights: impl Into<Value>,
     ) -> Result<ProjId<S>> {
         let exclude = self.exclude_self_same_object();
-        self.connect(|pre, post, delays, dt, rng| {
-            connectors::fixed_probability(pre, post, probability, weights, delays, exclude, dt, rng)
-        })
+        let weights = weights.into();
+        let d = format!(
+            "Random, sparse {probability}, {}",
+            self.weights_delays(&weights)
+        );
+        self.described("Random", d)
+            .connect(|pre, post, delays, dt, rng| {
+                connectors::fixed_probability(
+                    pre,
+                    post,
+                    probability,
+                    weights,
+                    delays,
+                    exclude,
+                    dt,
+                    rng,
+                )
+            })
     }
 
     /// Each post neuron receives `number` distinct random pre neurons.
@@ -1172,9 +1222,15 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         weights: impl Into<Value>,
     ) -> Result<ProjId<S>> {
         let exclude = self.exclude_self_same_object();
-        self.connect(|pre, post, delays, dt, rng| {
-            connectors::fixed_number_pre(pre, post, number, weights, delays, exclude, dt, rng)
-        })
+        let weights = weights.into();
+        let d = format!(
+            "Random, {number} neurons pre, {}",
+            self.weights_delays(&weights)
+        );
+        self.described("Random Convergent", d)
+            .connect(|pre, post, delays, dt, rng| {
+                connectors::fixed_number_pre(pre, post, number, weights, delays, exclude, dt, rng)
+            })
     }
 
     /// Each pre neuron projects to `number` distinct random post neurons.
@@ -1184,9 +1240,15 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         weights: impl Into<Value>,
     ) -> Result<ProjId<S>> {
         let exclude = self.exclude_self_same_object();
-        self.connect(|pre, post, delays, dt, rng| {
-            connectors::fixed_number_post(pre, post, number, weights, delays, exclude, dt, rng)
-        })
+        let weights = weights.into();
+        let d = format!(
+            "Random, {number} neurons post, {}",
+            self.weights_delays(&weights)
+        );
+        self.described("Random Divergent", d)
+            .connect(|pre, post, delays, dt, rng| {
+                connectors::fixed_number_post(pre, post, number, weights, delays, exclude, dt, rng)
+            })
     }
 
     /// Weights from a dense matrix, `post x pre` (`None`: no synapse).
@@ -1195,9 +1257,11 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
             "connect_from_matrix",
             " (or a matrix: use connect_from_matrix_with_delays)",
         )?;
-        self.connect(|pre, post, _, dt, _| {
-            connectors::from_matrix(pre, post, weights, None, delay, dt)
-        })
+        let d = "Connectivity matrix".to_string();
+        self.described("Connectivity matrix", d)
+            .connect(|pre, post, _, dt, _| {
+                connectors::from_matrix(pre, post, weights, None, delay, dt)
+            })
     }
 
     /// Weights and per-synapse delays (ms) from dense `post x pre` matrices.
@@ -1206,21 +1270,27 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         weights: &[Vec<Option<f64>>],
         delays: &[Vec<Option<f64>>],
     ) -> Result<ProjId<S>> {
-        self.connect(|pre, post, _, dt, _| {
-            connectors::from_matrix(pre, post, weights, Some(delays), 0.0, dt)
-        })
+        let d = "Connectivity matrix with delays".to_string();
+        self.described("Connectivity matrix", d)
+            .connect(|pre, post, _, dt, _| {
+                connectors::from_matrix(pre, post, weights, Some(delays), 0.0, dt)
+            })
     }
 
     /// Synapses from `(pre index, post index, weight)` triplets (positions
     /// in the pre and post sides), with the builder's constant delay.
     pub fn connect_from_sparse(self, triplets: &[(usize, usize, f64)]) -> Result<ProjId<S>> {
         let delay = self.constant_delay("connect_from_sparse", "")?;
-        self.connect(|pre, post, _, dt, _| connectors::from_sparse(pre, post, triplets, delay, dt))
+        let d = "Sparse connectivity matrix".to_string();
+        self.described("Sparse connectivity matrix", d)
+            .connect(|pre, post, _, dt, _| connectors::from_sparse(pre, post, triplets, delay, dt))
     }
 
     /// Synapses from `(post index, pre index, weight, delay ms)` tuples.
     pub fn connect_from_list(self, synapses: &[(usize, usize, f64, f64)]) -> Result<ProjId<S>> {
-        self.connect(|pre, post, _, dt, _| connectors::from_list(pre, post, synapses, dt))
+        let d = "List-based description".to_string();
+        self.described("List-based", d)
+            .connect(|pre, post, _, dt, _| connectors::from_list(pre, post, synapses, dt))
     }
 
     /// Synapses from a user function returning a [`LilBuilder`].
@@ -1228,7 +1298,9 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         self,
         f: impl FnOnce(&Side, &Side) -> Result<LilBuilder>,
     ) -> Result<ProjId<S>> {
-        self.connect(|pre, post, _, dt, _| connectors::with_func(pre, post, f, dt))
+        let d = "Created by a user function".to_string();
+        self.described("User-defined", d)
+            .connect(|pre, post, _, dt, _| connectors::with_func(pre, post, f, dt))
     }
 }
 
@@ -1326,6 +1398,12 @@ macro_rules! access_methods {
             /// Name of a projection.
             pub fn projection_name(&self, proj: impl Into<AnyProj>) -> &str {
                 &self.objects.projs[proj.into().0].name
+            }
+            /// The connector that created a projection's synapses, with
+            /// its arguments (ANNarchy's `connector_name` and
+            /// `connector_description`).
+            pub fn connector_info(&self, proj: impl Into<AnyProj>) -> &ConnectorInfo {
+                &self.objects.projs[proj.into().0].connector
             }
             /// Size of a population.
             pub fn population_size(&self, pop: impl Into<AnyPop>) -> usize {

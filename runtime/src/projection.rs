@@ -2,6 +2,7 @@
 //! its `pre.x` / `post.x` names to population storage, and learning flags.
 
 use crate::connectivity::{Connectivity, SpikeIndex};
+use crate::connectors::ConnectorInfo;
 use crate::delivery::PreWeights;
 use crate::error::{Error, Result, closest};
 use crate::model::{AttrRef, Locality, SynapseState};
@@ -56,6 +57,8 @@ pub(crate) struct Projection {
     pub pre_weights: PreWeights,
     /// Index of `w` when spikes are delivered from `pre_weights`.
     pub delivered_w: Option<usize>,
+    /// The connector that created the synapses (for reports).
+    pub connector: ConnectorInfo,
 }
 
 impl Projection {
