@@ -11,17 +11,22 @@ mod delivery;
 pub mod error;
 pub mod geometry;
 pub mod inputs;
+pub mod io;
 pub mod math;
 pub mod model;
 pub mod monitor;
 pub mod network;
 pub mod npy;
 pub mod parameters;
+#[cfg(feature = "plot")]
+pub mod plot;
 pub mod population;
 pub mod projection;
 pub mod random;
+pub mod report;
 pub mod spikes;
 pub mod team;
+pub mod tensorboard;
 
 pub use error::{Error, Result};
 pub use rayon;

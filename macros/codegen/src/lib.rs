@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod input;
 pub mod ir;
+pub mod latex;
 pub mod lexer;
 pub mod lines;
 pub mod lower;
