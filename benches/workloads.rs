@@ -23,7 +23,9 @@
 //! outgoing synapses of their neuron, for a rate network the synapse updates
 //! `n_synapses * steps`), the memory taken by the connectivity
 //! (`bytes_per_synapse`: resident memory after `build()` minus before the
-//! first `connect_*`, over the synapses; `null` without `/proc/self/status`),
+//! first `connect_*` (for the spiking workloads, before the examples'
+//! `network` function, whose populations take a few kilobytes), over the
+//! synapses; `null` without `/proc/self/status`),
 //! and the results: `n_spikes`, `rate_hz` and `spike_hash` (64-bit FNV-1a of
 //! the raster, ranks ascending and each neuron's steps in order, so that runs
 //! with different numbers of threads can be compared) for the spiking
@@ -239,7 +241,8 @@ struct Measures {
     /// left out, as in the peer's script).
     n_neurons: usize,
     n_synapses: usize,
-    /// Resident memory (KiB) before the first `connect_*` and after `build()`.
+    /// Resident memory (KiB) before the first `connect_*` (or the example's
+    /// `network`) and after `build()`.
     rss_kib: (Option<u64>, Option<u64>),
     /// Synaptic events (spiking) or synapse updates (rate) of the whole run.
     synaptic_events: f64,
@@ -287,50 +290,46 @@ fn spiking_results(
     ))
 }
 
-/// COBA or CUBA, built as in the examples (same calls in the same order, so
-/// the same network for a seed), with the spikes of all neurons recorded.
+/// COBA or CUBA, built by the examples' `network` functions, with the
+/// spikes of all neurons recorded.
 fn vogels_abbott(opts: &Options) -> annarchy::Result<Measures> {
     let start = Instant::now();
-    let mut b = opts.builder()?;
-    let (p, neurons, probability, w_exc, w_inh) = if opts.workload == Workload::Coba {
-        let p = b.population::<coba::Coba>("P", coba::NEURONS)?;
-        b.set(p, "v", RandomDistribution::normal(-55.0, 5.0))?;
-        b.set(p, "g_exc", RandomDistribution::normal(4.0, 1.5))?;
-        b.set(p, "g_inh", RandomDistribution::normal(20.0, 12.0))?;
-        let p = AnyPop::from(p);
+    let rss_before = resident_kib();
+    let (mut net, ce, ci, m, neurons, ne) = if opts.workload == Workload::Coba {
+        let config = coba::Config {
+            seed: opts.seed,
+            duration_ms: opts.duration_ms,
+            threads: opts.threads,
+            ..coba::Config::default()
+        };
+        let built = coba::network(&config)?;
+        let ne = config.excitatory();
         (
-            p,
-            coba::NEURONS,
-            coba::PROBABILITY,
-            coba::W_EXC,
-            coba::W_INH,
+            built.net,
+            built.ce,
+            built.ci,
+            built.spikes,
+            config.neurons,
+            ne,
         )
     } else {
-        let p = b.population::<cuba::Cuba>("P", cuba::NEURONS)?;
-        b.set(p, "v", RandomDistribution::uniform(-60.0, -50.0))?;
-        let p = AnyPop::from(p);
+        let config = cuba::Config {
+            seed: opts.seed,
+            duration_ms: opts.duration_ms,
+            threads: opts.threads,
+            ..cuba::Config::default()
+        };
+        let built = cuba::network(&config)?;
+        let ne = config.excitatory();
         (
-            p,
-            cuba::NEURONS,
-            cuba::PROBABILITY,
-            cuba::W_EXC,
-            cuba::W_INH,
+            built.net,
+            built.ce,
+            built.ci,
+            built.spikes,
+            config.neurons,
+            ne,
         )
     };
-    let ne = neurons * 4 / 5;
-    let pe = b.view(p, 0..ne)?;
-    let pi = b.view(p, ne..neurons)?;
-    let rss_before = resident_kib();
-    let ce = b
-        .projection::<DefaultSpikingSynapse>(pe, p, "exc")
-        .name("Ce")
-        .connect_fixed_probability(probability, w_exc)?;
-    let ci = b
-        .projection::<DefaultSpikingSynapse>(pi, p, "inh")
-        .name("Ci")
-        .connect_fixed_probability(probability, w_inh)?;
-    let m = b.monitor(p, &["spike"])?;
-    let mut net = b.build()?;
     let rss_after = resident_kib();
     let t_build = start.elapsed().as_secs_f64();
 
@@ -352,49 +351,26 @@ fn vogels_abbott(opts: &Options) -> annarchy::Result<Measures> {
     })
 }
 
-/// Izhikevich's pulse-coupled network, built as in `examples/izhikevich.rs`,
+/// Izhikevich's pulse-coupled network, built by `examples/izhikevich.rs`,
 /// with the spikes and `v` of all neurons recorded (as the peer's script).
 fn izhikevich(opts: &Options) -> annarchy::Result<Measures> {
     use izhikevich::{EXCITATORY, NEURONS};
     let start = Instant::now();
-    let mut b = opts.builder()?;
-    let pop = b.population::<Izhikevich>("pop", NEURONS)?;
-    let exc = b.view(pop, 0..EXCITATORY)?;
-    let inh = b.view(pop, EXCITATORY..NEURONS)?;
-
-    let mut rng = stream(opts.seed, &[u64::from_le_bytes(*b"izh_pars")]);
-    let unit = RandomDistribution::uniform(0.0, 1.0);
-    let re = unit.sample_n(&mut rng, EXCITATORY);
-    let ri = unit.sample_n(&mut rng, NEURONS - EXCITATORY);
-    let map = |x: &[f64], f: fn(f64) -> f64| x.iter().map(|&x| f(x)).collect::<Vec<f64>>();
-
-    b.set(&exc, "noise", 5.0)?;
-    b.set(&exc, "a", 0.02)?;
-    b.set(&exc, "b", 0.2)?;
-    b.set(&exc, "c", map(&re, |r| -65.0 + 15.0 * r * r))?;
-    b.set(&exc, "d", map(&re, |r| 8.0 - 6.0 * r * r))?;
-    b.set(&exc, "v", -65.0)?;
-    b.set(&exc, "u", -65.0 * 0.2)?;
-    let b_inh = map(&ri, |r| 0.25 - 0.05 * r);
-    b.set(&inh, "noise", 2.0)?;
-    b.set(&inh, "a", map(&ri, |r| 0.02 + 0.08 * r))?;
-    b.set(&inh, "b", b_inh.clone())?;
-    b.set(&inh, "c", -65.0)?;
-    b.set(&inh, "d", 2.0)?;
-    b.set(&inh, "v", -65.0)?;
-    b.set(&inh, "u", map(&b_inh, |b| -65.0 * b))?;
-
     let rss_before = resident_kib();
-    let exc_proj = b
-        .projection::<DefaultSpikingSynapse>(&exc, pop, "exc")
-        .name("exc_proj")
-        .connect_all_to_all(RandomDistribution::uniform(0.0, 0.5))?;
-    let inh_proj = b
-        .projection::<DefaultSpikingSynapse>(&inh, pop, "inh")
-        .name("inh_proj")
-        .connect_all_to_all(RandomDistribution::uniform(0.0, 1.0))?;
-    let m = b.monitor(pop, &["spike", "v"])?;
-    let mut net = b.build()?;
+    let config = izhikevich::Config {
+        seed: opts.seed,
+        duration_ms: opts.duration_ms,
+        threads: opts.threads,
+    };
+    let izhikevich::Built {
+        mut net,
+        pop,
+        exc_proj,
+        inh_proj,
+        spikes: m,
+        ..
+    } = izhikevich::network(&config)?;
+    let mv = net.monitor(pop, &["v"])?;
     let rss_after = resident_kib();
     let t_build = start.elapsed().as_secs_f64();
 
@@ -405,7 +381,7 @@ fn izhikevich(opts: &Options) -> annarchy::Result<Measures> {
     let projections = [AnyProj::from(exc_proj), AnyProj::from(inh_proj)];
     let (synaptic_events, mut results) =
         spiking_results(&mut net, m, &projections, NEURONS, EXCITATORY)?;
-    let v = net.monitor_get(m, "v")?;
+    let v = net.monitor_get(mv, "v")?;
     results["v_recorded_rows"] = json!(v.values.len());
     Ok(Measures {
         t_build,

@@ -239,9 +239,21 @@ impl fmt::Display for Outcome {
     }
 }
 
-/// Builds the network, simulates `config.duration_ms` and collects the spikes.
-pub fn run(config: &Config) -> annarchy::Result<Outcome> {
-    let start = Instant::now();
+/// The network of the example, built and ready to simulate, with the
+/// handles of its objects.
+pub struct Built {
+    /// The network.
+    pub net: Network,
+    /// The excitatory projection (target `exc`).
+    pub ce: ProjId<DefaultSpikingSynapse>,
+    /// The inhibitory projection (target `inh`).
+    pub ci: ProjId<DefaultSpikingSynapse>,
+    /// The monitor of the spikes of all neurons.
+    pub spikes: MonitorId,
+}
+
+/// Builds the network of `config` (its seed, size and threads).
+pub fn network(config: &Config) -> annarchy::Result<Built> {
     let mut b = Network::builder()
         .dt(DT)?
         .seed(config.seed)
@@ -262,7 +274,24 @@ pub fn run(config: &Config) -> annarchy::Result<Outcome> {
         .name("Ci")
         .connect_fixed_probability(PROBABILITY, W_INH)?;
     let m = b.monitor(p, &["spike"])?;
-    let mut net = b.build()?;
+    Ok(Built {
+        net: b.build()?,
+        ce,
+        ci,
+        spikes: m,
+    })
+}
+
+/// Builds the network, simulates `config.duration_ms` and collects the spikes.
+pub fn run(config: &Config) -> annarchy::Result<Outcome> {
+    let start = Instant::now();
+    let Built {
+        mut net,
+        ce,
+        ci,
+        spikes: m,
+        ..
+    } = network(config)?;
     let build_time = start.elapsed();
 
     let start = Instant::now();

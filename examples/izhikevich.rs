@@ -57,6 +57,8 @@ pub struct Config {
     pub seed: u64,
     /// Simulated time, ms (steps of 1 ms).
     pub duration_ms: f64,
+    /// Number of threads of the simulation (the result does not depend on it).
+    pub threads: usize,
 }
 
 impl Default for Config {
@@ -64,6 +66,7 @@ impl Default for Config {
         Config {
             seed: 42,
             duration_ms: 1000.0,
+            threads: 1,
         }
     }
 }
@@ -211,11 +214,29 @@ impl fmt::Display for Outcome {
     }
 }
 
-/// Builds the network, simulates `config.duration_ms` and collects the
-/// spikes and the membrane potential of neuron [`RECORDED`].
-pub fn run(config: &Config) -> annarchy::Result<Outcome> {
-    let start = Instant::now();
-    let mut b = Network::builder().dt(1.0)?.seed(config.seed);
+/// The network of the example, built and ready to simulate, with the
+/// handles of its objects.
+pub struct Built {
+    /// The network.
+    pub net: Network,
+    /// All neurons, the first [`EXCITATORY`] excitatory.
+    pub pop: PopId<Izhikevich>,
+    /// The excitatory projection (target `exc`).
+    pub exc_proj: ProjId<DefaultSpikingSynapse>,
+    /// The inhibitory projection (target `inh`).
+    pub inh_proj: ProjId<DefaultSpikingSynapse>,
+    /// The monitor of the spikes of all neurons.
+    pub spikes: MonitorId,
+    /// The monitor of `v` of neuron [`RECORDED`].
+    pub v: MonitorId,
+}
+
+/// Builds the network of `config` (its seed and threads).
+pub fn network(config: &Config) -> annarchy::Result<Built> {
+    let mut b = Network::builder()
+        .dt(1.0)?
+        .seed(config.seed)
+        .threads(config.threads);
     let pop = b.population::<Izhikevich>("pop", NEURONS)?;
     let exc = b.view(pop, 0..EXCITATORY)?;
     let inh = b.view(pop, EXCITATORY..NEURONS)?;
@@ -260,7 +281,28 @@ pub fn run(config: &Config) -> annarchy::Result<Outcome> {
     let m = b.monitor(pop, &["spike"])?;
     let recorded = b.view(pop, RECORDED..RECORDED + 1)?;
     let mv = b.monitor(&recorded, &["v"])?;
-    let mut net = b.build()?;
+    Ok(Built {
+        net: b.build()?,
+        pop,
+        exc_proj,
+        inh_proj,
+        spikes: m,
+        v: mv,
+    })
+}
+
+/// Builds the network, simulates `config.duration_ms` and collects the
+/// spikes and the membrane potential of neuron [`RECORDED`].
+pub fn run(config: &Config) -> annarchy::Result<Outcome> {
+    let start = Instant::now();
+    let Built {
+        mut net,
+        exc_proj,
+        inh_proj,
+        spikes: m,
+        v: mv,
+        ..
+    } = network(config)?;
     let build_time = start.elapsed();
 
     let start = Instant::now();

@@ -135,6 +135,15 @@ fn cuba_fires_slowly_and_irregularly() {
 }
 
 #[test]
+fn izhikevich_network_of_the_example() -> annarchy::Result<()> {
+    let built = izhikevich::network(&izhikevich::Config::default())?;
+    assert_eq!(built.net.population_size(built.pop), izhikevich::NEURONS);
+    assert_eq!(built.net.nb_synapses(built.exc_proj), 800 * 1000 - 800);
+    assert_eq!(built.net.nb_synapses(built.inh_proj), 200 * 1000 - 200);
+    Ok(())
+}
+
+#[test]
 fn izhikevich_network_without_self_connections() {
     let outcome = izhikevich::run(&izhikevich::Config::default()).unwrap();
     // all_to_all between views of one population leaves out i -> i.
