@@ -47,6 +47,7 @@ pub mod prelude {
     };
     pub use crate::runtime::population::AttrValue;
     pub use crate::runtime::random::RandomDistribution;
+    pub use crate::runtime::report::ReportOptions;
     pub use crate::{neuron, synapse};
 }
 
