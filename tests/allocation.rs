@@ -321,6 +321,36 @@ fn bounded_monitors_do_not_grow() -> annarchy::Result<()> {
     Ok(())
 }
 
+/// A monitor that streams to files records without allocating: rows go
+/// through a fixed write buffer. Measuring time allocates nothing either.
+#[test]
+fn streamed_monitors_and_timing_do_not_allocate() -> annarchy::Result<()> {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = std::env::temp_dir().join(format!("annarchy-alloc-stream-{}", std::process::id()));
+    let mut b = Network::builder().seed(5);
+    let pop = b.population::<Poisson>("pop", 100)?;
+    b.set(pop, "rates", 50.0)?;
+    let m = b.monitor(pop, &["spike", "r"])?;
+    let mut net = b.build()?;
+    net.monitor_stream(m, &dir)?;
+    net.set_measure_time(true);
+    net.simulate(20.0)?;
+    let steps = allocations(|| {
+        for _ in 0..1000 {
+            net.step();
+        }
+    });
+    assert_eq!(
+        steps, 0,
+        "allocations of 1000 steps with a streamed monitor"
+    );
+    net.monitor_stream_close(m)?;
+    let bytes = std::fs::read(dir.join("r.npy")).unwrap();
+    assert_eq!(bytes.len(), 128 + 1020 * 100 * 8);
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(())
+}
+
 /// With one thread, random draws in a large population must stay on the
 /// calling thread and not allocate.
 #[test]

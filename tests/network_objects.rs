@@ -54,6 +54,36 @@ fn objects_by_name_and_in_lists() -> annarchy::Result<()> {
 }
 
 #[test]
+fn parallel_runs_of_different_networks() -> annarchy::Result<()> {
+    // Two networks of different structure, and a copy of the first run
+    // alone for comparison.
+    let (b, [a, _, y], _) = network()?;
+    let mut first = b.build()?;
+    first.set(a, "r", 1.0)?;
+    let mut alone = first.try_clone()?;
+    let mut b = Network::builder().dt(0.5)?.seed(1);
+    let lone = b.population::<LeakyIntegrator>("lone", 7)?;
+    b.set(lone, "B", 2.0)?;
+    let second = b.build()?;
+    let mut nets = vec![first, second];
+    let out = Network::parallel_run_networks(&mut nets, |k, net| {
+        net.simulate(20.0 * (k + 1) as f64)?;
+        Ok(net.get_time())
+    })?;
+    assert_eq!(out, vec![20.0, 40.0]);
+    alone.simulate(20.0)?;
+    assert_eq!(nets[0].get(y, "r")?, alone.get(y, "r")?);
+    assert_eq!(nets[1].get_current_step(), 80);
+    assert!(nets[1].get(lone, "r")?.iter().all(|&r| r > 1.9));
+    // The first error by position is returned.
+    let err = Network::parallel_run_networks(&mut nets, |k, net| {
+        net.simulate(if k == 1 { -1.0 } else { 1.0 })
+    });
+    assert!(err.is_err());
+    Ok(())
+}
+
+#[test]
 fn projections_remember_their_connector() -> annarchy::Result<()> {
     let mut b = Network::builder().seed(3);
     let a = b.population::<InputArray>("a", 4)?;
@@ -68,12 +98,12 @@ fn projections_remember_their_connector() -> annarchy::Result<()> {
     let net = b.build()?;
     let info = net.connector_info(all);
     assert_eq!(info.name, "All-to-All");
-    assert_eq!(info.description, "All-to-All, weights 0.5, delays 0");
+    assert_eq!(info.description, "All-to-All, weights 0.5, delays 0.0");
     let info = net.connector_info(random);
     assert_eq!(info.name, "Random");
     assert_eq!(
         info.description,
-        "Random, sparse 0.25, weights Uniform(0, 1), delays 2"
+        "Random, sparse 0.25, weights Uniform(0, 1), delays 2.0"
     );
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! at the end of steps, every `period`, with start / pause / resume.
 
 use crate::error::{Error, Result};
+use crate::stream::{MonitorStream, StreamSlot};
 
 /// What a monitor records from.
 #[derive(Clone, Debug, PartialEq)]
@@ -154,6 +155,8 @@ pub(crate) struct Monitor {
     pub keep_last: Option<usize>,
     /// The last step at which spikes were recorded.
     pub last_spike_step: i64,
+    /// Files the rows go to instead of memory, if streamed.
+    pub stream: StreamSlot,
 }
 
 impl Monitor {
@@ -184,6 +187,7 @@ impl Monitor {
             spike_ranks: Vec::new(),
             keep_last: None,
             last_spike_step: 0,
+            stream: StreamSlot::default(),
         }
     }
 
@@ -204,6 +208,61 @@ impl Monitor {
         }
     }
 
+    /// Sends the rows recorded and held in memory to the stream, if any.
+    pub fn drain_to_stream(&mut self) {
+        let Some(stream) = &mut self.stream.0 else {
+            return;
+        };
+        for v in 0..self.vars.len() {
+            stream.write_rows(v, &self.steps[v], &self.data[v], self.width[v]);
+            self.steps[v].clear();
+            self.data[v].clear();
+        }
+    }
+
+    /// Starts streaming the rows to files in `dir` ([`crate::stream`]);
+    /// the rows held in memory go first, then every row recorded.
+    pub fn stream_to(&mut self, dir: &std::path::Path) -> Result<()> {
+        self.close_stream()?;
+        let names = self.vars.iter().map(|(n, _)| n.as_str());
+        let mut stream = MonitorStream::create(dir, names)?;
+        for (k, s) in self.spikes.iter_mut().enumerate() {
+            for &t in s.iter() {
+                stream.write_spike(t, self.spike_ranks[k]);
+            }
+            s.clear();
+        }
+        self.stream.0 = Some(stream);
+        self.drain_to_stream();
+        self.sync_stream()
+    }
+
+    /// Brings the files of the stream up to date.
+    pub fn sync_stream(&mut self) -> Result<()> {
+        self.stream.0.as_mut().map_or(Ok(()), MonitorStream::sync)
+    }
+
+    /// Completes the files of the stream and stops streaming.
+    pub fn close_stream(&mut self) -> Result<()> {
+        let outcome = self.sync_stream();
+        self.stream.0 = None;
+        outcome
+    }
+
+    /// The error of reading rows that went to files.
+    fn streamed(&self) -> Result<()> {
+        match &self.stream.0 {
+            Some(s) => Err(Error::Invalid {
+                object: format!("monitor `{}`", self.name),
+                reason: format!(
+                    "its recordings are streamed to `{}`: read them from there",
+                    s.dir().display()
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// The spikes recorded, by population rank; erased unless `keep`.
     pub fn spikes(&mut self, keep: bool) -> Result<std::collections::BTreeMap<u32, Vec<i64>>> {
         if !self.vars.iter().any(|(_, r)| *r == Recorded::Spike) {
@@ -213,6 +272,7 @@ impl Monitor {
                 suggestion: None,
             });
         }
+        self.streamed()?;
         let cutoff = self
             .keep_last
             .map_or(i64::MIN, |n| self.last_spike_step - n as i64);
@@ -271,6 +331,7 @@ impl Monitor {
 
     /// The recording of `var`; the data is removed unless `keep`.
     pub fn get(&mut self, var: &str, dt: f64, keep: bool) -> Result<Recording> {
+        self.streamed()?;
         let v = self
             .vars
             .iter()
