@@ -55,3 +55,8 @@ fn standard_neurons() {
 fn standard_synapses() {
     check("synapses.rs", include_str!("../src/synapses.rs"));
 }
+
+#[test]
+fn balloon_models() {
+    check("bold.rs", include_str!("../src/bold.rs"));
+}
