@@ -47,7 +47,6 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use annarchy::prelude::*;
-use annarchy::runtime::random::stream;
 use serde_json::{Value as Json, json};
 
 #[allow(dead_code)]

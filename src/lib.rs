@@ -39,7 +39,11 @@ pub use annarchy_runtime::{Error, Result};
 /// The names most programs need.
 pub mod prelude {
     pub use crate::models::*;
+    pub use crate::runtime::bold::{BoldModel, BoldMonitor, BoldOptions};
     pub use crate::runtime::connectors::Value;
+    pub use crate::runtime::convolution::{Kernel, Operation, Padding};
+    #[cfg(feature = "image")]
+    pub use crate::runtime::image::{EndOfSequence, FrameSequence, load_image};
     pub use crate::runtime::inputs::{Schedule, TimedArray};
     pub use crate::runtime::monitor::{MonitorOptions, Recording};
     pub use crate::runtime::network::{

@@ -43,7 +43,8 @@ pub fn neuron(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
 /// ```
 ///
 /// Keys: `parameters`, `equations`, `functions`, `psp`, `operation`,
-/// `pre_spike`, `post_spike`, `name`, `description`.
+/// `pre_spike`, `post_spike`, `pruning`, `creating`, `name`,
+/// `description`.
 #[proc_macro]
 pub fn synapse(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand(input.into(), Kind::Synapse).into()

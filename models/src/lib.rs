@@ -3,10 +3,12 @@
 
 #![warn(missing_docs)]
 
+pub mod bold;
 pub mod inputs;
 pub mod neurons;
 pub mod synapses;
 
+pub use bold::*;
 pub use inputs::*;
 pub use neurons::*;
 pub use synapses::*;

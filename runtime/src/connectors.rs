@@ -94,11 +94,12 @@ impl From<RandomDistribution> for Value {
     }
 }
 
-/// Formats a constant as a number and a distribution as ANNarchy writes it.
+/// Formats a constant as Python prints a float (`1.0`, `0.02`) and a
+/// distribution as ANNarchy writes it.
 impl std::fmt::Display for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Const(x) => write!(f, "{x}"),
+            Self::Const(x) => write!(f, "{x:?}"),
             Self::Dist(d) => write!(f, "{d}"),
         }
     }

@@ -3,9 +3,10 @@
 
 use crate::connectivity::Connectivity;
 use crate::model::{
-    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, RngCtx, SpikeEvents, SynapseCtx,
-    SynapseModel, SynapseState, ValueType,
+    AttrInfo, AttrMut, AttrRef, InternalValues, Locality, ModelInfo, ModelKind, RngCtx,
+    SpikeEvents, SynapseCtx, SynapseModel, SynapseState, ValueType, unknown_internal,
 };
+use crate::structural::Remap;
 
 static DECODING_INFO: ModelInfo = ModelInfo::hand_written(
     ModelKind::Synapse,
@@ -137,6 +138,66 @@ impl SynapseState for DecodingState {
     fn reset(&mut self) {
         self.history.fill(0.0);
         self.head = 0;
+    }
+    /// `window_counts`: the weighted spike counts of each step of the
+    /// window, oldest first, one value per dendrite for each step.
+    fn internal_state(&self) -> Vec<(&'static str, InternalValues)> {
+        let nd = self.count.len();
+        let mut counts = Vec::with_capacity(self.history.len());
+        if nd > 0 && !self.history.is_empty() {
+            // The step after the newest (`head`) is the oldest.
+            let (to_head, after_head) = self.history.split_at((self.head + 1) * nd);
+            counts.extend_from_slice(after_head);
+            counts.extend_from_slice(to_head);
+        }
+        vec![("window_counts", InternalValues::Float(counts))]
+    }
+    fn set_internal_state(&mut self, name: &str, values: InternalValues) -> Result<(), String> {
+        if name != "window_counts" {
+            return Err(unknown_internal(name));
+        }
+        let InternalValues::Float(counts) = values else {
+            return Err(format!("`{name}` holds integers, not real values"));
+        };
+        let nd = self.count.len();
+        if nd == 0 {
+            if !counts.is_empty() {
+                return Err(format!(
+                    "`{name}` holds values for a projection without synapses"
+                ));
+            }
+            // Without dendrites the window holds nothing: start afresh.
+            self.steps = 0;
+        } else if counts.len() % nd != 0 {
+            return Err(format!(
+                "`{name}` holds {} values, not rows of {nd} (one per dendrite)",
+                counts.len()
+            ));
+        } else {
+            self.steps = counts.len() / nd;
+        }
+        self.head = self.steps.saturating_sub(1);
+        self.history = counts;
+        Ok(())
+    }
+    /// Weights and counts follow their synapses and dendrites; a new
+    /// dendrite starts with an empty window.
+    fn remap(&mut self, map: &Remap<'_>) -> Result<(), String> {
+        let conn = map.conn();
+        let (old_nd, nd) = (self.count.len(), conn.nb_dendrites());
+        self.w = map.weights(&self.w);
+        self.count = map.dendrites(&self.count, 0.0);
+        self.synapses = (0..nd).map(|k| conn.row(k).len() as f64).collect();
+        if old_nd > 0 {
+            self.history = self
+                .history
+                .chunks(old_nd)
+                .flat_map(|step| map.dendrites(step, 0.0))
+                .collect();
+        } else {
+            self.history = vec![0.0; self.steps * nd];
+        }
+        Ok(())
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

@@ -3,8 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::model::{
-    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, NeuronCtx, NeuronState, RngCtx,
-    SpikeOut, ValueType,
+    AttrInfo, AttrMut, AttrRef, InternalValues, Locality, ModelInfo, ModelKind, NeuronCtx,
+    NeuronState, RngCtx, SpikeOut, ValueType, unknown_internal,
 };
 
 static TIMED_ARRAY_INFO: ModelInfo = ModelInfo::hand_written(
@@ -184,6 +184,40 @@ impl NeuronState for TimedArray {
         self.block = 0;
         self.r.fill(0.0);
     }
+    /// `step`: the steps since the start of the schedule (or of its
+    /// period); `row`: the index of the next row.
+    fn internal_state(&self) -> Vec<(&'static str, InternalValues)> {
+        vec![
+            ("step", InternalValues::Int(vec![self.t])),
+            ("row", InternalValues::Int(vec![self.block as i64])),
+        ]
+    }
+    fn set_internal_state(&mut self, name: &str, values: InternalValues) -> Result<(), String> {
+        if !matches!(name, "step" | "row") {
+            return Err(unknown_internal(name));
+        }
+        let v = values.into_counts(name, 1)?[0];
+        if name == "step" {
+            if self.period > -1 && v >= self.period {
+                return Err(format!(
+                    "`step` is {v}, beyond the period of {} steps",
+                    self.period
+                ));
+            }
+            self.t = v;
+        } else {
+            self.block = usize::try_from(v)
+                .ok()
+                .filter(|&row| row < self.schedule.len())
+                .ok_or_else(|| {
+                    format!(
+                        "`row` is {v}, but the schedule has {} rows",
+                        self.schedule.len()
+                    )
+                })?;
+        }
+        Ok(())
+    }
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
@@ -296,6 +330,21 @@ impl NeuronState for SpikeSourceArray {
     fn reset(&mut self) {
         self.t = 0;
         self.next.fill(0);
+    }
+    /// `step`: the steps since the build or the last reset (the next spike
+    /// of each neuron follows from it).
+    fn internal_state(&self) -> Vec<(&'static str, InternalValues)> {
+        vec![("step", InternalValues::Int(vec![self.t]))]
+    }
+    fn set_internal_state(&mut self, name: &str, values: InternalValues) -> Result<(), String> {
+        if name != "step" {
+            return Err(unknown_internal(name));
+        }
+        self.t = values.into_counts(name, 1)?[0];
+        for (next, steps) in self.next.iter_mut().zip(&self.steps) {
+            *next = steps.partition_point(|&x| x < self.t);
+        }
+        Ok(())
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
@@ -564,6 +613,30 @@ impl NeuronState for TimedPoisson {
         self.schedule.reset();
         self.p.fill(0.0);
         self.r.fill(0.0);
+    }
+    /// That of its schedule ([`TimedArray`]'s), and `rates`: the rate of
+    /// each neuron in the current row (`proba` takes it at each step).
+    fn internal_state(&self) -> Vec<(&'static str, InternalValues)> {
+        let mut state = self.schedule.internal_state();
+        state.push(("rates", InternalValues::Float(self.schedule.r.clone())));
+        state
+    }
+    fn set_internal_state(&mut self, name: &str, values: InternalValues) -> Result<(), String> {
+        if name != "rates" {
+            return self.schedule.set_internal_state(name, values);
+        }
+        match values {
+            InternalValues::Float(rates) if rates.len() == self.schedule.r.len() => {
+                self.schedule.r = rates;
+                Ok(())
+            }
+            InternalValues::Float(rates) => Err(format!(
+                "`rates` holds {} values instead of {}",
+                rates.len(),
+                self.schedule.r.len()
+            )),
+            InternalValues::Int(_) => Err("`rates` holds integers, not real values".into()),
+        }
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

@@ -3,13 +3,17 @@
 
 #![warn(missing_docs)]
 
+pub mod bold;
 pub mod callbacks;
 pub mod connectivity;
 pub mod connectors;
+pub mod convolution;
 pub mod decoding;
 mod delivery;
 pub mod error;
 pub mod geometry;
+#[cfg(feature = "image")]
+pub mod image;
 pub mod inputs;
 pub mod io;
 pub mod math;
@@ -25,8 +29,11 @@ pub mod projection;
 pub mod random;
 pub mod report;
 pub mod spikes;
+pub mod stream;
+pub mod structural;
 pub mod team;
 pub mod tensorboard;
+pub mod timing;
 
 pub use error::{Error, Result};
 pub use rayon;

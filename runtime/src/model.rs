@@ -76,6 +76,86 @@ pub struct ModelSource {
     pub post_spike: &'static str,
 }
 
+/// One equation of a model's `equations` block in LaTeX, with what reports
+/// say about it (part of [`ModelLatex`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LatexEquation {
+    /// The variable the equation defines.
+    pub variable: &'static str,
+    /// The equation as written, in LaTeX: `tau * dv/dt + v = sum(exc)` is
+    /// `\tau \cdot \frac{dv}{dt} + v = \sum_{\text{exc}} w \cdot r^{\text{pre}}`.
+    pub latex: &'static str,
+    /// The numerical method of an ODE (`explicit`, `implicit`,
+    /// `semiimplicit`, `exponential`, `midpoint`, `rk4` or `event-driven`);
+    /// empty for an assignment.
+    pub method: &'static str,
+    /// The `min` bound in LaTeX, empty if none.
+    pub min: &'static str,
+    /// The `max` bound in LaTeX, empty if none.
+    pub max: &'static str,
+}
+
+/// A model's equations in LaTeX, rendered by the macros at compile time
+/// from the syntax tree of each statement (ANNarchy's `LatexParser`), for
+/// [`Network::report`](crate::network::Network::report).
+///
+/// Names follow ANNarchy's reports: `tau` is `\tau`, `v_rest` is
+/// `v_{\text{rest}}`, `baseline` is `\text{baseline}`, `pre.r` is
+/// `r^{\text{pre}}`, `sum(exc)` is `\sum_{\text{exc}} w \cdot r^{\text{pre}}`,
+/// `pos(x)` is `\left(x\right)^{+}`, `dv/dt` is `\frac{dv}{dt}`; `/` is a
+/// fraction, `*` a `\cdot`, and only the parentheses that precedence needs
+/// are printed. Every field is empty for a model without the block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ModelLatex {
+    /// `(name, symbol)` of every attribute, in the order of
+    /// [`ModelInfo::attributes`], then of every constant the model reads
+    /// ([`ModelInfo::constants`]): `("tau_m", "\tau_{m}")`.
+    pub symbols: &'static [(&'static str, &'static str)],
+    /// The equations of `equations`, in declaration order.
+    pub equations: &'static [LatexEquation],
+    /// Spiking neurons: the spike condition (`v > v_{\text{thresh}}`).
+    pub spike: &'static str,
+    /// Spiking neurons: the statements of `reset`, in order.
+    pub reset: &'static [&'static str],
+    /// Spiking neurons: the refractory period, a number of ms or the
+    /// symbol of the attribute holding it.
+    pub refractory: &'static str,
+    /// Synapses: what a synapse transmits (`w \cdot r^{\text{pre}}` for a
+    /// rate-coded synapse without `psp`).
+    pub psp: &'static str,
+    /// Spiking synapses: the statements of `pre_spike`, with the
+    /// `g_{\text{target}} \mathrel{+}= w` that a synapse without one gets.
+    pub pre_spike: &'static [&'static str],
+    /// Spiking synapses: the statements of `post_spike`.
+    pub post_spike: &'static [&'static str],
+    /// The functions of `functions`: `f\left(x\right) = \frac{2}{x}`.
+    pub functions: &'static [&'static str],
+}
+
+impl ModelLatex {
+    /// Nothing (models written by hand in the run-time).
+    pub const EMPTY: ModelLatex = ModelLatex {
+        symbols: &[],
+        equations: &[],
+        spike: "",
+        reset: &[],
+        refractory: "",
+        psp: "",
+        pre_spike: &[],
+        post_spike: &[],
+        functions: &[],
+    };
+
+    /// The LaTeX symbol of an attribute or constant, if the model has one
+    /// for it.
+    pub fn symbol(&self, name: &str) -> Option<&'static str> {
+        self.symbols
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
+    }
+}
+
 /// Everything the run-time needs to know about a model, generated at compile time.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ModelInfo {
@@ -119,6 +199,8 @@ pub struct ModelInfo {
     pub operation: &'static str,
     /// The source text of each block.
     pub source: ModelSource,
+    /// The equations in LaTeX, for reports.
+    pub latex: ModelLatex,
 }
 
 impl ModelSource {
@@ -139,7 +221,7 @@ impl ModelSource {
 
 impl ModelInfo {
     /// Metadata of a model written by hand in the run-time (inputs,
-    /// decoding): no targets, no linked attributes, no text.
+    /// decoding): no targets, no linked attributes, no text, no LaTeX.
     pub const fn hand_written(
         kind: ModelKind,
         type_name: &'static str,
@@ -167,6 +249,7 @@ impl ModelInfo {
             constants: &[],
             operation: "sum",
             source: ModelSource::EMPTY,
+            latex: ModelLatex::EMPTY,
         }
     }
 
@@ -495,6 +578,56 @@ impl Clone for Box<dyn SynapseState> {
     }
 }
 
+/// The values of one array of the run-time state that a model keeps apart
+/// from its attributes ([`NeuronState::internal_state`],
+/// [`SynapseState::internal_state`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum InternalValues {
+    /// Steps or counts.
+    Int(Vec<i64>),
+    /// Real values.
+    Float(Vec<f64>),
+}
+
+impl InternalValues {
+    /// The integers of the array `name`, which must hold `len` of them
+    /// (for [`NeuronState::set_internal_state`]).
+    ///
+    /// # Errors
+    ///
+    /// Why not, for real values or another number of values than `len`.
+    pub fn into_ints(self, name: &str, len: usize) -> Result<Vec<i64>, String> {
+        match self {
+            InternalValues::Int(v) if v.len() == len => Ok(v),
+            InternalValues::Int(v) => Err(format!(
+                "`{name}` holds {} values instead of {len}",
+                v.len()
+            )),
+            InternalValues::Float(_) => Err(format!("`{name}` holds real values, not integers")),
+        }
+    }
+
+    /// As [`into_ints`](Self::into_ints), for counts: none may be
+    /// negative.
+    ///
+    /// # Errors
+    ///
+    /// As [`into_ints`](Self::into_ints), and for a negative value.
+    pub fn into_counts(self, name: &str, len: usize) -> Result<Vec<i64>, String> {
+        let v = self.into_ints(name, len)?;
+        match v.iter().find(|&&x| x < 0) {
+            Some(x) => Err(format!("`{name}` holds {x}, not a count")),
+            None => Ok(v),
+        }
+    }
+}
+
+/// The error of [`NeuronState::set_internal_state`] and
+/// [`SynapseState::set_internal_state`] for a name the state does not have.
+pub fn unknown_internal(name: &str) -> String {
+    format!("the model keeps no run-time state named `{name}`")
+}
+
 /// The state of one population: the arrays of a neuron model. Implemented by
 /// code that `neuron!` generates (and by the run-time's input populations).
 pub trait NeuronState: CloneNeuronState + Send + Sync + 'static {
@@ -533,6 +666,23 @@ pub trait NeuronState: CloneNeuronState + Send + Sync + 'static {
     fn update_global_ops(&mut self);
     /// Restores every attribute to its initial value.
     fn reset(&mut self);
+    /// The run-time state the model keeps apart from its attributes, by
+    /// name, for saving the network: the steps left in each neuron's
+    /// refractory period, the position of an input in its schedule. Empty
+    /// for a model without any (the default).
+    fn internal_state(&self) -> Vec<(&'static str, InternalValues)> {
+        Vec::new()
+    }
+    /// Restores one array of [`internal_state`](Self::internal_state).
+    ///
+    /// # Errors
+    ///
+    /// Why not (an unknown name, values of another kind or number, or out
+    /// of their range); the state is then unchanged.
+    fn set_internal_state(&mut self, name: &str, values: InternalValues) -> Result<(), String> {
+        let _ = values;
+        Err(unknown_internal(name))
+    }
     /// As `Any`, for typed access.
     fn as_any(&self) -> &dyn std::any::Any;
     /// As `Any`, for typed access.
@@ -620,6 +770,62 @@ pub trait SynapseState: CloneSynapseState + Send + Sync + 'static {
     }
     /// Restores every attribute but `w` to its initial value.
     fn reset(&mut self);
+    /// The run-time state the model keeps apart from its attributes, by
+    /// name, for saving the network: the step of each synapse's last
+    /// event, from which event-driven equations integrate. Empty
+    /// for a model without any (the default).
+    fn internal_state(&self) -> Vec<(&'static str, InternalValues)> {
+        Vec::new()
+    }
+    /// Restores one array of [`internal_state`](Self::internal_state), for
+    /// the connectivity the state was last [`connect`](Self::connect)ed to.
+    ///
+    /// # Errors
+    ///
+    /// Why not (an unknown name, values of another kind or number, or out
+    /// of their range); the state is then unchanged.
+    fn set_internal_state(&mut self, name: &str, values: InternalValues) -> Result<(), String> {
+        let _ = values;
+        Err(unknown_internal(name))
+    }
+    /// Structural plasticity: moves every per-synapse and per-dendrite
+    /// array (attributes and internal state alike) to the connectivity
+    /// [`Remap::conn`](crate::structural::Remap::conn). Kept synapses and
+    /// dendrites keep their values; a new synapse gets its weight from the
+    /// map and the initial value of every other local attribute; a new
+    /// dendrite gets the initial values of the semiglobal attributes.
+    /// Global attributes are untouched.
+    ///
+    /// # Errors
+    ///
+    /// Why not (a state without individual synapses); the state is then
+    /// unchanged.
+    fn remap(&mut self, map: &crate::structural::Remap<'_>) -> Result<(), String>;
+    /// Structural plasticity: whether the model has a `pruning` condition,
+    /// a `creating` one, and the weight and delay of created synapses.
+    fn structural_rules(&self) -> crate::structural::StructuralRules {
+        crate::structural::StructuralRules::default()
+    }
+    /// Structural plasticity: appends to `out` the synapses (indices,
+    /// ascending) that the `pruning` condition removes at this step. Draws
+    /// come from [`crate::structural::Draws`] keyed by `rng`.
+    fn pruning(&self, ctx: &SynapseCtx<'_>, rng: &RngCtx<'_>, out: &mut Vec<u32>) {
+        let _ = (ctx, rng, out);
+    }
+    /// Structural plasticity: appends to `out` the synapses `(post, pre)`
+    /// that the `creating` condition adds at this step, for the
+    /// post-synaptic ranks `posts` (ascending) and every pre-synaptic rank
+    /// below `pre_size` not yet connected to them, in this order.
+    fn creating(
+        &self,
+        ctx: &SynapseCtx<'_>,
+        rng: &RngCtx<'_>,
+        posts: &[u32],
+        pre_size: usize,
+        out: &mut Vec<(u32, u32)>,
+    ) {
+        let _ = (ctx, rng, posts, pre_size, out);
+    }
     /// As `Any`, for typed access.
     fn as_any(&self) -> &dyn std::any::Any;
     /// As `Any`, for typed access.

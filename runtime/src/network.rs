@@ -14,10 +14,11 @@ use crate::model::{
     SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
 };
 use crate::monitor::{Monitor, MonitorOptions, Recorded, Recording, Source};
-use crate::population::{AttrValue, Population, Ring};
+use crate::population::{AttrValue, Population};
 use crate::projection::{Dendrite, Link, Projection};
 use crate::random::stream;
 use crate::team::Team;
+use crate::timing::{Lap, StepTimes, TimingSummary};
 use rand_chacha::ChaCha8Rng;
 use std::marker::PhantomData;
 
@@ -191,9 +192,11 @@ pub(crate) struct Objects {
     seed: u64,
     pub(crate) pops: Vec<Population>,
     pub(crate) projs: Vec<Projection>,
-    monitors: Vec<Monitor>,
+    pub(crate) monitors: Vec<Monitor>,
     /// Named constants (ANNarchy's `Constant`).
     pub(crate) constants: Vec<(String, f64)>,
+    /// Inputs of the BOLD monitors (`crate::bold`).
+    pub(crate) bold: Vec<crate::bold::BoldInput>,
     /// Generator for run-time draws requested by the user (attribute values).
     rng: ChaCha8Rng,
 }
@@ -454,7 +457,7 @@ impl Objects {
 /// Builds a network: populations, projections, monitors; then
 /// [`build`](Self::build), which checks everything (ANNarchy's `compile()`).
 pub struct NetworkBuilder {
-    objects: Objects,
+    pub(crate) objects: Objects,
     threads: usize,
 }
 
@@ -475,6 +478,7 @@ impl NetworkBuilder {
                 projs: Vec::new(),
                 monitors: Vec::new(),
                 constants: Vec::new(),
+                bold: Vec::new(),
                 rng: stream(0, &[u64::MAX]),
             },
             threads: 1,
@@ -525,7 +529,7 @@ impl NetworkBuilder {
         self
     }
 
-    fn check_name(&self, name: &str) -> Result<()> {
+    pub(crate) fn check_name(&self, name: &str) -> Result<()> {
         if self.objects.pops.iter().any(|p| p.name == name)
             || self.objects.projs.iter().any(|p| p.name == name)
         {
@@ -535,6 +539,54 @@ impl NetworkBuilder {
             });
         }
         Ok(())
+    }
+
+    /// Stores a projection whose name, connectivity and state have been
+    /// checked (by a connector, or by the shared-weight projections of
+    /// [`crate::convolution`], whose states are built by hand).
+    pub(crate) fn push_projection<S>(
+        &mut self,
+        name: String,
+        (pre, post): (usize, usize),
+        target: String,
+        state: Box<dyn SynapseState>,
+        conn: Connectivity,
+        connector: ConnectorInfo,
+    ) -> ProjId<S> {
+        let nd = conn.nb_dendrites();
+        let structural = crate::structural::Structural::new(&conn);
+        let info = state.info();
+        let delivered_w = info.attribute_index("w").filter(|_| info.pre_spike_adds_w);
+        self.objects.projs.push(Projection {
+            name,
+            pre,
+            post,
+            target,
+            target_index: 0,
+            state,
+            conn,
+            psp: vec![0.0; nd],
+            transmission: true,
+            update: true,
+            plasticity: true,
+            period: 1,
+            offset: 0,
+            pre_links: Vec::new(),
+            post_links: Vec::new(),
+            initial: Vec::new(),
+            constants: Vec::new(),
+            index: SpikeIndex::default(),
+            events: Vec::new(),
+            event_head: 0,
+            pre_weights: PreWeights::new(),
+            delivered_w,
+            connector,
+            structural,
+        });
+        ProjId {
+            index: self.objects.projs.len() - 1,
+            _model: PhantomData,
+        }
     }
 
     fn add_population(
@@ -790,28 +842,7 @@ impl NetworkBuilder {
                         pop.name
                     ))
                 })?;
-                let ring = if max_delay > 1 {
-                    let pos = match pop.rings.iter().position(|r| r.attr == index) {
-                        Some(i) => i,
-                        None => {
-                            let current = match pop.state.attr(index) {
-                                AttrRef::Array(a) => a.to_vec(),
-                                AttrRef::Scalar(v) => vec![v],
-                            };
-                            pop.rings
-                                .push(Ring::new(index, max_delay as usize, &current));
-                            pop.rings.len() - 1
-                        }
-                    };
-                    let ring = &mut pop.rings[pos];
-                    if ring.slots.len() < max_delay as usize {
-                        let current = ring.slots[ring.head].clone();
-                        *ring = Ring::new(index, max_delay as usize, &current);
-                    }
-                    Some(pos)
-                } else {
-                    None
-                };
+                let ring = (max_delay > 1).then(|| pop.delay_ring(index, max_delay as usize));
                 pre_links.push(Link::Attr { index, ring });
             }
             for &t in info.pre_targets {
@@ -864,17 +895,8 @@ impl NetworkBuilder {
             if !objects.pops[pre].spiking() {
                 continue;
             }
-            let (npre, npost) = (objects.pops[pre].size(), objects.pops[post].size());
-            let proj = &mut objects.projs[k];
-            proj.index = SpikeIndex::new(&proj.conn, npre, npost);
-            match &proj.conn.delays {
-                Delays::Uniform(d) if *d > 1 => objects.pops[pre].keep_spikes(*d as usize),
-                Delays::PerSynapse(_) => {
-                    let n = proj.conn.max_delay().max(1) as usize;
-                    proj.events = vec![Vec::new(); n];
-                }
-                _ => {}
-            }
+            let npost = objects.pops[post].size();
+            objects.projs[k].prepare_spikes(&mut objects.pops[pre], npost);
         }
         objects.resolve_constants()?;
         for pop in &mut objects.pops {
@@ -1002,38 +1024,14 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         state.connect(&conn);
         // The weights now live in the synapse's state: no second copy.
         conn.weights = Vec::new();
-        let nd = conn.nb_dendrites();
-        let info = state.info();
-        let delivered_w = info.attribute_index("w").filter(|_| info.pre_spike_adds_w);
-        b.objects.projs.push(Projection {
+        Ok(b.push_projection(
             name,
-            pre,
-            post,
-            target: self.target.clone(),
-            target_index: 0,
-            state: Box::new(state),
+            (pre, post),
+            self.target.clone(),
+            Box::new(state),
             conn,
-            psp: vec![0.0; nd],
-            transmission: true,
-            update: true,
-            plasticity: true,
-            period: 1,
-            offset: 0,
-            pre_links: Vec::new(),
-            post_links: Vec::new(),
-            initial: Vec::new(),
-            constants: Vec::new(),
-            index: SpikeIndex::default(),
-            events: Vec::new(),
-            event_head: 0,
-            pre_weights: PreWeights::new(),
-            delivered_w,
-            connector: self.connector,
-        });
-        Ok(ProjId {
-            index: b.objects.projs.len() - 1,
-            _model: PhantomData,
-        })
+            self.connector,
+        ))
     }
 
     /// ANNarchy's `connect_current()` of a `CurrentInjection`: a rate-coded
@@ -1155,7 +1153,7 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
     pub fn connect_gaussian(self, amp: f64, sigma: f64, limit: f64) -> Result<ProjId<S>> {
         let exclude = self.exclude_self_underlying();
         let d = format!(
-            "Gaussian, $A$ {amp}, $\\sigma$ {sigma}, delays {}",
+            "Gaussian, $A$ {amp:?}, $\\sigma$ {sigma:?}, delays {}",
             self.delays
         );
         self.described("Gaussian", d)
@@ -1175,8 +1173,8 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
     ) -> Result<ProjId<S>> {
         let exclude = self.exclude_self_underlying();
         let d = format!(
-            "Difference-of-Gaussian, $A^+$ {amp_pos}, $\\sigma^+$ {sigma_pos}, $A^-$ {amp_neg}, \
-             $\\sigma^-$ {sigma_neg}, delays {}",
+            "Difference-of-Gaussian, $A^+$ {amp_pos:?}, $\\sigma^+$ {sigma_pos:?}, $A^-$ {amp_neg:?}, \
+             $\\sigma^-$ {sigma_neg:?}, delays {}",
             self.delays
         );
         self.described("Difference-of-Gaussian", d)
@@ -1197,7 +1195,7 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
         let exclude = self.exclude_self_same_object();
         let weights = weights.into();
         let d = format!(
-            "Random, sparse {probability}, {}",
+            "Random, sparse {probability:?}, {}",
             self.weights_delays(&weights)
         );
         self.described("Random", d)
@@ -1331,6 +1329,8 @@ pub struct Network {
     callbacks_cleared: u64,
     /// Whether long `simulate` calls show a progress bar on a terminal.
     progress_bar: bool,
+    /// Time spent per phase and object, when measured.
+    times: StepTimes,
 }
 
 /// Fewest steps of a `simulate` call that shows a progress bar.
@@ -1645,11 +1645,78 @@ impl Network {
     /// there).
     pub fn simulate(&mut self, duration: f64) -> Result<()> {
         let n = self.steps_of(duration)?;
-        if self.callbacks_enabled && !self.callbacks.is_empty() {
-            return self.simulate_with_callbacks(duration);
+        let started = std::time::Instant::now();
+        let outcome = if self.callbacks_enabled && !self.callbacks.is_empty() {
+            self.simulate_with_callbacks(duration)
+        } else {
+            self.run_steps(n);
+            Ok(())
+        };
+        if self.times.enabled {
+            // ANNarchy's message with `measure_time=True`.
+            eprintln!(
+                "Simulating {} seconds of the network took {} seconds.",
+                duration / 1000.0,
+                started.elapsed().as_secs_f64()
+            );
         }
-        self.run_steps(n);
-        Ok(())
+        outcome.and(self.sync_streams())
+    }
+
+    /// Brings the files of streamed monitors up to date; the first write
+    /// error met since the last call.
+    fn sync_streams(&mut self) -> Result<()> {
+        let mut outcome = Ok(());
+        for m in &mut self.objects.monitors {
+            let r = m.sync_stream();
+            if outcome.is_ok() {
+                outcome = r;
+            }
+        }
+        outcome
+    }
+
+    /// Measures where the time of the steps goes, per phase and per
+    /// population or projection (ANNarchy's `measure_time` and profiler);
+    /// each `simulate` then also prints its duration on stderr as ANNarchy
+    /// does. Off by default: measuring reads the clock a few times per
+    /// object and step. Results are unchanged.
+    pub fn set_measure_time(&mut self, on: bool) {
+        self.times.enabled = on;
+    }
+
+    /// Whether time is measured ([`Network::set_measure_time`]).
+    pub fn measure_time(&self) -> bool {
+        self.times.enabled
+    }
+
+    /// Where the time of the steps measured so far went; its `Display` is
+    /// a table of phases and objects.
+    ///
+    /// ```
+    /// use annarchy_runtime::network::Network;
+    /// use annarchy_runtime::timing::Phase;
+    /// # fn main() -> annarchy_runtime::Result<()> {
+    /// let mut net = Network::builder().build()?;
+    /// net.set_measure_time(true);
+    /// net.simulate(10.0)?;
+    /// let summary = net.timing();
+    /// assert_eq!(summary.steps, 10);
+    /// assert!(summary.phase(Phase::Monitors) <= summary.total());
+    /// println!("{summary}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn timing(&self) -> TimingSummary {
+        let o = &self.objects;
+        let pops: Vec<&str> = o.pops.iter().map(|p| p.name.as_str()).collect();
+        let projs: Vec<&str> = o.projs.iter().map(|p| p.name.as_str()).collect();
+        self.times.summary(&pops, &projs, o.dt)
+    }
+
+    /// Sets the measured times back to zero.
+    pub fn reset_timing(&mut self) {
+        self.times.clear();
     }
 
     /// `n` steps, with the monitors' room reserved beforehand, and a
@@ -1722,7 +1789,10 @@ impl Network {
             let c = &mut callbacks[i];
             let n = c.calls;
             c.calls += 1;
-            if let Err(e) = (c.f)(self, n) {
+            let mut lap = Lap::start(self.times.enabled);
+            let result = (c.f)(self, n);
+            lap.to(&mut self.times.callbacks);
+            if let Err(e) = result {
                 outcome = Err(e);
                 break;
             }
@@ -1893,6 +1963,7 @@ impl Network {
             }
         }
         self.team = team;
+        self.sync_streams()?;
         Ok(done as f64 * self.objects.dt)
     }
 
@@ -1915,6 +1986,7 @@ impl Network {
         copy.t = self.t;
         copy.callbacks_enabled = self.callbacks_enabled;
         copy.progress_bar = self.progress_bar;
+        copy.times = self.times.clone();
         Ok(copy)
     }
 
@@ -1928,8 +2000,10 @@ impl Network {
         } else {
             None
         };
+        let times = StepTimes::new(objects.pops.len(), objects.projs.len());
         Ok(Network {
             objects,
+            times,
             scratch: Vec::new(),
             t: 0,
             threads,
@@ -1987,6 +2061,45 @@ impl Network {
         results.into_iter().collect()
     }
 
+    /// Runs `f(k, &mut networks[k])` on networks built independently (of
+    /// any structure), in parallel on rayon's threads, and returns the
+    /// results in the order of the list (ANNarchy's `parallel_run` over a
+    /// list of networks). Each network keeps its own seed and threads and
+    /// is left in the state `f` brings it to.
+    ///
+    /// ```
+    /// use annarchy_runtime::network::Network;
+    /// # fn main() -> annarchy_runtime::Result<()> {
+    /// let mut nets = vec![
+    ///     Network::builder().dt(0.5)?.build()?,
+    ///     Network::builder().dt(1.0)?.build()?,
+    /// ];
+    /// let steps = Network::parallel_run_networks(&mut nets, |_, net| {
+    ///     net.simulate(10.0)?;
+    ///     Ok(net.get_current_step())
+    /// })?;
+    /// assert_eq!(steps, vec![20, 10]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The error of the first run (by position) that fails; the others
+    /// still run to their end.
+    pub fn parallel_run_networks<R: Send>(
+        networks: &mut [Network],
+        f: impl Fn(usize, &mut Network) -> Result<R> + Sync,
+    ) -> Result<Vec<R>> {
+        use rayon::prelude::*;
+        let results: Vec<Result<R>> = networks
+            .par_iter_mut()
+            .enumerate()
+            .map(|(k, net)| f(k, net))
+            .collect();
+        results.into_iter().collect()
+    }
+
     /// Simulates one step.
     pub fn step(&mut self) {
         let team = self.team.take();
@@ -1994,7 +2107,7 @@ impl Network {
         self.team = team;
     }
 
-    fn linked<'a>(
+    pub(crate) fn linked<'a>(
         pop: &'a Population,
         links: &[Link],
         conn: &'a Connectivity,
@@ -2033,7 +2146,7 @@ impl Network {
         out
     }
 
-    fn global_ops(proj: &Projection, pops: &[Population]) -> [f64; MAX_LINKED] {
+    pub(crate) fn global_ops(proj: &Projection, pops: &[Population]) -> [f64; MAX_LINKED] {
         let mut out = [0.0; MAX_LINKED];
         for (slot, (op, scope, attr)) in out.iter_mut().zip(proj.state.info().global_ops) {
             let pop = &pops[if *scope == "post" {
@@ -2059,9 +2172,11 @@ impl Network {
             pops,
             projs,
             monitors,
+            bold,
             ..
         } = &mut self.objects;
         let scratch = &mut self.scratch;
+        let times = &mut self.times;
         // 1. Reset the sums of rate-coded populations.
         for pop in pops.iter_mut() {
             if !pop.spiking() {
@@ -2070,51 +2185,19 @@ impl Network {
                 }
             }
         }
+        let mut lap = Lap::start(times.enabled);
         // 2. Transmission: weighted sums, and spikes into conductances.
-        for proj in projs.iter_mut() {
-            if !proj.transmission || !pops[proj.post].enabled {
-                continue;
-            }
-            if pops[proj.pre].spiking() {
-                transmit_spikes(proj, pops, scratch, t, dt, team);
-                continue;
-            }
-            {
-                let pre = &pops[proj.pre];
-                let post = &pops[proj.post];
-                let ctx = SynapseCtx {
-                    t,
-                    dt,
-                    conn: &proj.conn,
-                    pre: Self::linked(pre, &proj.pre_links, &proj.conn),
-                    post: Self::linked(post, &proj.post_links, &proj.conn),
-                    global_ops: Self::global_ops(proj, pops),
-                    plasticity: proj.plasticity,
-                    constants: &proj.constants,
-                    pre_last_spike: &pre.last_spike,
-                    post_last_spike: &post.last_spike,
-                    index: &proj.index,
-                    team,
-                };
-                proj.state.compute_psp(&ctx, &mut proj.psp);
-            }
-            let post_pop = &mut pops[proj.post];
-            if post_pop.spiking() {
-                // A current injection: the sum goes into the conductance.
-                if let Some(g) = post_pop.g_index.get(proj.target_index).copied().flatten() {
-                    post_pop.state.swap_array(g, scratch);
-                    for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
-                        scratch[post as usize] += proj.psp[k];
-                    }
-                    post_pop.state.swap_array(g, scratch);
-                }
-            } else {
-                let sums = &mut post_pop.sums[proj.target_index];
-                for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
-                    sums[post as usize] += proj.psp[k];
+        for (i, proj) in projs.iter_mut().enumerate() {
+            if proj.transmission && pops[proj.post].enabled {
+                if pops[proj.pre].spiking() {
+                    transmit_spikes(proj, pops, scratch, t, dt, team);
+                } else {
+                    transmit_rates(proj, pops, scratch, t, dt, team);
                 }
             }
+            lap.to(&mut times.transmission[i]);
         }
+        crate::bold::accumulate(bold, pops, t);
         // 3. Conductances are recorded after the spikes arrive, before the update.
         for m in monitors.iter_mut() {
             m.due_now = m.due(t);
@@ -2122,6 +2205,7 @@ impl Network {
                 record(m, pops, projs, t, Phase::BeforeUpdate);
             }
         }
+        lap.to(&mut times.monitors);
         // 4. Random draws.
         for (i, pop) in pops.iter_mut().enumerate() {
             if pop.enabled {
@@ -2141,8 +2225,9 @@ impl Network {
                 team,
             });
         }
+        lap.to(&mut times.random);
         // 5. Neuron updates, each followed by its spike emission.
-        for pop in pops.iter_mut() {
+        for (i, pop) in pops.iter_mut().enumerate() {
             if !pop.enabled {
                 continue;
             }
@@ -2182,6 +2267,7 @@ impl Network {
                 );
                 pop.update_rate();
             }
+            lap.to(&mut times.neuron[i]);
         }
         // 6. Delay queues.
         for pop in pops.iter_mut() {
@@ -2200,16 +2286,15 @@ impl Network {
                 pop.state.update_global_ops();
             }
         }
+        lap.to(&mut times.delays);
         // 8. Synaptic updates.
-        for proj in projs.iter_mut() {
+        for (i, proj) in projs.iter_mut().enumerate() {
             if !proj.transmission
                 || !proj.update
                 || !pops[proj.post].enabled
                 || !proj.state.has_update()
+                || (t - proj.offset).rem_euclid(proj.period) != 0
             {
-                continue;
-            }
-            if (t - proj.offset).rem_euclid(proj.period) != 0 {
                 continue;
             }
             let pre = &pops[proj.pre];
@@ -2229,17 +2314,19 @@ impl Network {
                 team,
             };
             proj.state.update(&ctx);
+            lap.to(&mut times.synapse[i]);
         }
         // 9. Post-synaptic events.
-        for proj in projs.iter_mut() {
-            if !proj.transmission || !pops[proj.post].enabled || !proj.state.has_post_spike() {
+        for (i, proj) in projs.iter_mut().enumerate() {
+            if !proj.transmission
+                || !pops[proj.post].enabled
+                || !proj.state.has_post_spike()
+                || pops[proj.post].spiked.is_empty()
+            {
                 continue;
             }
             let pre = &pops[proj.pre];
             let post = &pops[proj.post];
-            if post.spiked.is_empty() {
-                continue;
-            }
             let ctx = SynapseCtx {
                 t,
                 dt,
@@ -2255,7 +2342,10 @@ impl Network {
                 team,
             };
             proj.state.post_spikes(&ctx, &post.spiked);
+            lap.to(&mut times.post_events[i]);
         }
+        // 10. Structural plasticity: creating, then pruning.
+        crate::structural::step(projs, pops, t, dt, seed, team);
         // 11. Monitors.
         for m in monitors.iter_mut() {
             if m.recording {
@@ -2265,6 +2355,8 @@ impl Network {
                 record(m, pops, projs, t, Phase::AfterStep);
             }
         }
+        lap.to(&mut times.monitors);
+        times.steps += u64::from(times.enabled);
         // 12. Time.
         self.t += 1;
     }
@@ -2289,6 +2381,59 @@ impl Network {
     pub fn monitor_peek(&mut self, monitor: MonitorId, variable: &str) -> Result<Recording> {
         let dt = self.objects.dt;
         self.monitor_ref(monitor)?.get(variable, dt, true)
+    }
+
+    /// Sends what a monitor records to `.npy` files in the folder `dir`
+    /// (created if needed) instead of memory, from now on: a long recording
+    /// then needs no more memory than a write buffer. The rows held in
+    /// memory go first. Each variable `x` gets `x.npy` (one row per recorded
+    /// step) and `x.steps.npy` (their steps); spikes go to `spike.npy`, one
+    /// `(step, rank)` row per spike. The files are complete `.npy` files
+    /// after each `simulate`/`simulate_until` call and after
+    /// [`Network::monitor_stream_close`] (after `step` calls, their headers
+    /// are brought up to date by the next of these). Reading the monitor
+    /// with [`Network::monitor_get`] is then an error. A copy of the network
+    /// ([`Network::try_clone`]) does not stream.
+    ///
+    /// ```
+    /// use annarchy_runtime::network::Network;
+    /// # fn main() -> annarchy_runtime::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("annarchy-doc-stream-{}", std::process::id()));
+    /// let mut b = Network::builder();
+    /// let pop = b.timed_array("inp", 2, vec![vec![1.0, 2.0]], annarchy_runtime::inputs::Schedule::Every(1.0), 0.0)?;
+    /// let m = b.monitor(pop, &["r"])?;
+    /// let mut net = b.build()?;
+    /// net.monitor_stream(m, &dir)?;
+    /// net.simulate(5.0)?;
+    /// let bytes = std::fs::read(dir.join("r.npy")).unwrap();
+    /// assert_eq!(bytes.len(), 128 + 5 * 2 * 8);
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownObject`] for a monitor of another network, and
+    /// [`Error::Invalid`] when the folder or a file cannot be created or
+    /// written (write errors during the steps are returned by the next
+    /// `simulate`).
+    pub fn monitor_stream(
+        &mut self,
+        monitor: MonitorId,
+        dir: impl AsRef<std::path::Path>,
+    ) -> Result<()> {
+        self.monitor_ref(monitor)?.stream_to(dir.as_ref())
+    }
+
+    /// Completes the files of a streamed monitor and stops streaming: what
+    /// it records from now on stays in memory.
+    ///
+    /// # Errors
+    ///
+    /// As [`Network::monitor_stream`].
+    pub fn monitor_stream_close(&mut self, monitor: MonitorId) -> Result<()> {
+        self.monitor_ref(monitor)?.close_stream()
     }
 
     fn monitor_ref(&mut self, monitor: MonitorId) -> Result<&mut Monitor> {
@@ -2773,6 +2918,54 @@ enum Phase {
     AfterStep,
 }
 
+/// The weighted sums of a rate-coded projection, added to the sums of its
+/// target (or, for a current injection, to the conductance of a spiking
+/// population).
+fn transmit_rates(
+    proj: &mut Projection,
+    pops: &mut [Population],
+    scratch: &mut Vec<f64>,
+    t: i64,
+    dt: f64,
+    team: Option<&Team>,
+) {
+    {
+        let pre = &pops[proj.pre];
+        let post = &pops[proj.post];
+        let ctx = SynapseCtx {
+            t,
+            dt,
+            conn: &proj.conn,
+            pre: Network::linked(pre, &proj.pre_links, &proj.conn),
+            post: Network::linked(post, &proj.post_links, &proj.conn),
+            global_ops: Network::global_ops(proj, pops),
+            plasticity: proj.plasticity,
+            constants: &proj.constants,
+            pre_last_spike: &pre.last_spike,
+            post_last_spike: &post.last_spike,
+            index: &proj.index,
+            team,
+        };
+        proj.state.compute_psp(&ctx, &mut proj.psp);
+    }
+    let post_pop = &mut pops[proj.post];
+    if post_pop.spiking() {
+        // A current injection: the sum goes into the conductance.
+        if let Some(g) = post_pop.g_index.get(proj.target_index).copied().flatten() {
+            post_pop.state.swap_array(g, scratch);
+            for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
+                scratch[post as usize] += proj.psp[k];
+            }
+            post_pop.state.swap_array(g, scratch);
+        }
+    } else {
+        let sums = &mut post_pop.sums[proj.target_index];
+        for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
+            sums[post as usize] += proj.psp[k];
+        }
+    }
+}
+
 fn record_spikes(m: &mut Monitor, pops: &[Population], t: i64) {
     let Source::Population(p, ranks) = &m.source else {
         return;
@@ -2786,7 +2979,9 @@ fn record_spikes(m: &mut Monitor, pops: &[Population], t: i64) {
             None => Some(i as usize),
             Some(r) => r.iter().position(|&x| x == i),
         };
-        if let Some(k) = slot {
+        if let (Some(s), Some(_)) = (&mut m.stream.0, slot) {
+            s.write_spike(t, i);
+        } else if let Some(k) = slot {
             m.spikes[k].push(t);
             if let Some(n) = m.keep_last {
                 crate::monitor::bound_spikes(&mut m.spikes[k], n, t);
@@ -2849,5 +3044,6 @@ fn record(m: &mut Monitor, pops: &[Population], projs: &[Projection], t: i64, ph
         m.width[v] = m.data[v].len() - before;
         m.steps[v].push(t);
     }
+    m.drain_to_stream();
     m.bound_rows();
 }

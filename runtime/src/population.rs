@@ -95,6 +95,41 @@ impl Ring {
         let back = (d.max(1) - 1) as usize % n;
         &self.slots[(self.head + n - back) % n]
     }
+    /// The values of every slot, newest first (those of the last step first).
+    pub fn history(&self) -> impl Iterator<Item = &[f64]> {
+        let n = self.slots.len();
+        (0..n).map(move |k| &self.slots[(self.head + n - k) % n][..])
+    }
+    /// Sets the slots from `history`, newest first; slots older than
+    /// `history` take the oldest values given (`history` holds at least
+    /// one entry, each as long as a slot).
+    pub fn set_history(&mut self, history: &[Vec<f64>]) {
+        let n = self.slots.len();
+        self.head = 0;
+        for k in 0..n {
+            let values = &history[k.min(history.len() - 1)];
+            self.slots[(n - k) % n].copy_from_slice(values);
+        }
+    }
+}
+
+/// Puts `newest_first` in a ring of `len` slots whose head is slot 0: the
+/// `k`-th newest goes to slot `-k` (modulo `len`); slots left over are empty.
+fn spikes_ring(newest_first: Vec<Vec<u32>>, len: usize, capacity: usize) -> Vec<Vec<u32>> {
+    let mut ring: Vec<Vec<u32>> = (0..len).map(|_| Vec::new()).collect();
+    for (k, slot) in newest_first.into_iter().enumerate().take(len) {
+        ring[(len - k) % len] = slot;
+    }
+    for slot in &mut ring {
+        slot.reserve(capacity.saturating_sub(slot.len()));
+    }
+    ring
+}
+
+/// The slots of a spike ring whose newest slot is `head`, newest first.
+fn ring_history(ring: &[Vec<u32>], head: usize) -> impl Iterator<Item = &[u32]> {
+    let n = ring.len();
+    (0..n).map(move |k| &ring[(head + n - k) % n][..])
 }
 
 /// A population of the network.
@@ -280,13 +315,71 @@ impl Population {
         self.state.info().spiking
     }
 
-    /// Makes room for spikes delayed by up to `steps` steps.
+    /// Makes room for spikes delayed by up to `steps` steps (the spikes
+    /// already kept stay at their distance from now).
     pub fn keep_spikes(&mut self, steps: usize) {
         if self.spike_ring.len() < steps {
-            let size = self.size();
-            self.spike_ring
-                .resize_with(steps, || Vec::with_capacity(size));
+            let history = self.spike_history().map(<[u32]>::to_vec).collect();
+            self.spike_ring = spikes_ring(history, steps, self.size());
+            self.spike_head = 0;
         }
+    }
+
+    /// The spikes kept for delays, newest first (those of the last step
+    /// first), one entry per step kept.
+    pub fn spike_history(&self) -> impl Iterator<Item = &[u32]> {
+        ring_history(&self.spike_ring, self.spike_head)
+    }
+
+    /// Replaces the spikes kept for delays by `newest_first` (as many as
+    /// the history keeps; older steps without spikes).
+    pub fn set_spike_history(&mut self, newest_first: Vec<Vec<u32>>) {
+        self.spike_ring = spikes_ring(newest_first, self.spike_ring.len(), self.size());
+        self.spike_head = 0;
+    }
+
+    /// The window of `compute_firing_rate`, if any: its length in ms and
+    /// the spikes of each of its steps, newest first.
+    pub fn rate_history(&self) -> Option<(f64, impl Iterator<Item = &[u32]>)> {
+        self.rate
+            .as_ref()
+            .map(|w| (w.window_ms, ring_history(&w.steps, w.head)))
+    }
+
+    /// Replaces the spikes of the window of `compute_firing_rate` (if the
+    /// population has one) by `newest_first`, as many as it holds, and
+    /// recounts them.
+    pub fn set_rate_history(&mut self, newest_first: Vec<Vec<u32>>) {
+        let size = self.size();
+        let Some(w) = &mut self.rate else {
+            return;
+        };
+        w.steps = spikes_ring(newest_first, w.steps.len(), size);
+        w.head = 0;
+        w.counts.fill(0);
+        for slot in &w.steps {
+            for &i in slot {
+                w.counts[i as usize] += 1;
+            }
+        }
+    }
+
+    /// The index of the ring of past values of attribute `attr`, made if
+    /// needed, with room for delays of up to `len` steps.
+    pub fn delay_ring(&mut self, attr: usize, len: usize) -> usize {
+        let pos = match self.rings.iter().position(|r| r.attr == attr) {
+            Some(i) => i,
+            None => {
+                let current = match self.state.attr(attr) {
+                    AttrRef::Array(a) => a.to_vec(),
+                    AttrRef::Scalar(v) => vec![v],
+                };
+                self.rings.push(Ring::new(attr, len, &current));
+                self.rings.len() - 1
+            }
+        };
+        self.rings[pos].grow(len);
+        pos
     }
 
     /// Starts computing `r` as the firing rate over `steps` steps (`window_ms`).

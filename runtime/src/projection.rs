@@ -1,12 +1,12 @@
 //! Projections: a synapse model's state over a connectivity, the links from
 //! its `pre.x` / `post.x` names to population storage, and learning flags.
 
-use crate::connectivity::{Connectivity, SpikeIndex};
+use crate::connectivity::{Connectivity, Delays, SpikeIndex};
 use crate::connectors::ConnectorInfo;
 use crate::delivery::PreWeights;
 use crate::error::{Error, Result, closest};
 use crate::model::{AttrRef, Locality, SynapseState};
-use crate::population::{AttrValue, Snapshot, restore, snapshot, write_values};
+use crate::population::{AttrValue, Population, Snapshot, restore, snapshot, write_values};
 use rand::Rng;
 
 /// Where a `pre.x` / `post.x` / `pre.sum(t)` of a synapse reads from.
@@ -59,6 +59,9 @@ pub(crate) struct Projection {
     pub delivered_w: Option<usize>,
     /// The connector that created the synapses (for reports).
     pub connector: ConnectorInfo,
+    /// Structural plasticity: the post-synaptic neurons, and when the
+    /// `creating` / `pruning` conditions are evaluated.
+    pub structural: crate::structural::Structural,
 }
 
 impl Projection {
@@ -114,6 +117,18 @@ impl Projection {
             what,
         };
         let pos = match loc {
+            // A projection-wide array (a convolution's kernel) has no value
+            // per synapse.
+            Locality::Global if matches!(self.state.attr(idx), AttrRef::Array(a) if a.len() != 1) =>
+            {
+                return Err(Error::Invalid {
+                    object: format!("projection `{}`", self.name),
+                    reason: format!(
+                        "`{name}` is one array for the whole projection, not a value per synapse: \
+                         read it with proj_get"
+                    ),
+                });
+            }
             Locality::Global => 0,
             Locality::SemiGlobal => self.conn.dendrite_index(post).ok_or_else(|| {
                 missing(format!("post-synaptic neuron {post} (it has no synapse)"))
@@ -131,6 +146,76 @@ impl Projection {
             }
         };
         Ok((idx, pos))
+    }
+
+    /// Spiking pre-synaptic population `pre`: the pre-synaptic index of the
+    /// connectivity, the spike history of `pre` long enough for a uniform
+    /// delay, and the queues of per-synapse delays (emptied).
+    pub fn prepare_spikes(&mut self, pre: &mut Population, post_size: usize) {
+        self.index = SpikeIndex::new(&self.conn, pre.size(), post_size);
+        self.event_head = 0;
+        match &self.conn.delays {
+            Delays::Uniform(d) if *d > 1 => {
+                pre.keep_spikes(*d as usize);
+                self.events = Vec::new();
+            }
+            Delays::PerSynapse(_) => {
+                let n = self.conn.max_delay().max(1) as usize;
+                self.events = vec![Vec::new(); n];
+            }
+            _ => self.events = Vec::new(),
+        }
+    }
+
+    /// Replaces the connectivity and the synapse state (sized for it), and
+    /// rebuilds what depends on them: the transmission results, the
+    /// pre-ordered weights, the rings of past values of the pre-synaptic
+    /// attributes the synapse reads (grown, keeping their history), and,
+    /// for a spiking pre-synaptic population, the spike index, history
+    /// and queues (see [`Projection::prepare_spikes`]).
+    pub fn rewire(
+        &mut self,
+        conn: Connectivity,
+        state: Box<dyn SynapseState>,
+        pops: &mut [Population],
+    ) {
+        self.psp = vec![0.0; conn.nb_dendrites()];
+        self.structural.include(&conn);
+        self.conn = conn;
+        self.state = state;
+        self.pre_weights = PreWeights::new();
+        let max_delay = self.conn.max_delay();
+        let pre = &mut pops[self.pre];
+        for link in &mut self.pre_links {
+            if let Link::Attr { index, ring } = link {
+                *ring = (max_delay > 1).then(|| pre.delay_ring(*index, max_delay as usize));
+            }
+        }
+        if pre.spiking() {
+            let post_size = pops[self.post].size();
+            self.prepare_spikes(&mut pops[self.pre], post_size);
+        } else {
+            self.index = SpikeIndex::default();
+            self.events = Vec::new();
+            self.event_head = 0;
+        }
+    }
+
+    /// Synapses reached by spikes already emitted, per coming step (the
+    /// next step first), for per-synapse delays.
+    pub fn pending_events(&self) -> impl Iterator<Item = &[u32]> {
+        let n = self.events.len();
+        (0..n).map(move |k| &self.events[(self.event_head + k) % n][..])
+    }
+
+    /// Replaces the synapses reached by spikes already emitted, per coming
+    /// step (the next step first); the queue grows to hold them all.
+    pub fn set_pending_events(&mut self, pending: Vec<Vec<u32>>) {
+        let n = self.events.len().max(pending.len());
+        let mut events = pending;
+        events.resize_with(n, Vec::new);
+        self.events = events;
+        self.event_head = 0;
     }
 
     pub fn take_snapshot(&mut self) {
@@ -179,6 +264,9 @@ impl Dendrite<'_> {
         Ok(match (self.proj.state.attr(idx), loc) {
             (AttrRef::Scalar(v), _) => vec![v],
             (AttrRef::Array(a), Locality::SemiGlobal) => vec![a[self.index]],
+            // A projection-wide array (the kernel of a shared-weight
+            // projection) is the same for every dendrite.
+            (AttrRef::Array(a), Locality::Global) => a.to_vec(),
             (AttrRef::Array(a), _) => a[self.proj.conn.row(self.index)].to_vec(),
         })
     }

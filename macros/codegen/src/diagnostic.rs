@@ -34,6 +34,10 @@ pub enum Block {
     AxonReset,
     /// `stop_condition: "..."`
     StopCondition,
+    /// `pruning: "..."`
+    Pruning,
+    /// `creating: "..."`
+    Creating,
     /// The model as a whole (no single line to point at).
     Model,
 }
@@ -56,6 +60,8 @@ impl Block {
             Block::AxonSpike => "axon_spike",
             Block::AxonReset => "axon_reset",
             Block::StopCondition => "stop_condition",
+            Block::Pruning => "pruning",
+            Block::Creating => "creating",
             Block::Model => "model",
         }
     }

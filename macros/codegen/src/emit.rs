@@ -10,7 +10,7 @@
 use crate::ast::{AssignOp, Scope};
 use crate::ir::{BinOp, Expr, Func, Stmt, Var};
 use crate::lower::Lowered;
-use crate::model::{Kind, Locality, Model, Ty};
+use crate::model::{Kind, Locality, Model, StructuralCondition, Ty};
 use proc_macro2::{Ident, Literal, Span as PSpan, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -501,6 +501,7 @@ fn model_info(m: &Model, rt: &TokenStream) -> TokenStream {
         src("post_spike"),
     );
     let adds_w = pre_spike_adds_w(m);
+    let latex = model_latex(m, rt);
     quote! {
         &#rt::model::ModelInfo {
             type_name: #type_name,
@@ -532,6 +533,70 @@ fn model_info(m: &Model, rt: &TokenStream) -> TokenStream {
                 pre_spike: #sps,
                 post_spike: #spo,
             },
+            latex: #latex,
+        }
+    }
+}
+
+/// A string literal, raw (`r"\tau"`) when it has backslashes, so that the
+/// LaTeX reads as it is in the generated code.
+fn raw_str(s: &str) -> TokenStream {
+    if !s.contains('\\') {
+        return quote!(#s);
+    }
+    let hashes = (0..)
+        .map(|n| "#".repeat(n))
+        .find(|h| !s.contains(&format!("\"{h}")))
+        .expect("some number of hashes is not in the text");
+    let lit: Literal = format!("r{hashes}\"{s}\"{hashes}")
+        .parse()
+        .expect("a raw string literal parses");
+    quote!(#lit)
+}
+
+/// The `ModelLatex` of the model: the LaTeX of its equations, rendered here
+/// from their syntax trees ([`crate::latex`]).
+fn model_latex(m: &Model, rt: &TokenStream) -> TokenStream {
+    let l = crate::latex::render(m);
+    let strs = |v: &[String]| {
+        let v = v.iter().map(|x| raw_str(x));
+        quote!(&[#(#v),*])
+    };
+    let symbols = l.symbols.iter().map(|(n, s)| {
+        let s = raw_str(s);
+        quote!((#n, #s))
+    });
+    let equations = l.equations.iter().map(|e| {
+        let (variable, method) = (&e.variable, e.method);
+        let (latex, min, max) = (raw_str(&e.latex), raw_str(&e.min), raw_str(&e.max));
+        quote! {
+            #rt::model::LatexEquation {
+                variable: #variable,
+                latex: #latex,
+                method: #method,
+                min: #min,
+                max: #max,
+            }
+        }
+    });
+    let (spike, refractory, psp) = (raw_str(&l.spike), raw_str(&l.refractory), raw_str(&l.psp));
+    let (reset, pre_spike, post_spike, functions) = (
+        strs(&l.reset),
+        strs(&l.pre_spike),
+        strs(&l.post_spike),
+        strs(&l.functions),
+    );
+    quote! {
+        #rt::model::ModelLatex {
+            symbols: &[#(#symbols),*],
+            equations: &[#(#equations),*],
+            spike: #spike,
+            reset: #reset,
+            refractory: #refractory,
+            psp: #psp,
+            pre_spike: #pre_spike,
+            post_spike: #post_spike,
+            functions: #functions,
         }
     }
 }
@@ -769,14 +834,41 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     } else {
         (TokenStream::new(), TokenStream::new())
     };
-    let (ref_field, ref_init, ref_reset) = if refractory {
+    let (ref_field, ref_init, ref_reset, ref_io) = if refractory {
         (
             quote!(_ref_rem: ::std::vec::Vec<f64>,),
             quote!(_ref_rem: ::std::vec![0.0; size],),
             quote!(self._ref_rem.fill(0.0);),
+            quote! {
+                fn internal_state(&self) -> ::std::vec::Vec<(&'static str, #rt::model::InternalValues)> {
+                    let steps = self._ref_rem.iter().map(|&s| s as i64).collect();
+                    ::std::vec![("refractory", #rt::model::InternalValues::Int(steps))]
+                }
+                fn set_internal_state(
+                    &mut self,
+                    name: &str,
+                    values: #rt::model::InternalValues,
+                ) -> ::std::result::Result<(), ::std::string::String> {
+                    match name {
+                        "refractory" => {
+                            let steps = values.into_counts(name, self.size)?;
+                            for (rem, s) in self._ref_rem.iter_mut().zip(steps) {
+                                *rem = s as f64;
+                            }
+                            ::std::result::Result::Ok(())
+                        }
+                        _ => ::std::result::Result::Err(#rt::model::unknown_internal(name)),
+                    }
+                }
+            },
         )
     } else {
-        (TokenStream::new(), TokenStream::new(), TokenStream::new())
+        (
+            TokenStream::new(),
+            TokenStream::new(),
+            TokenStream::new(),
+            TokenStream::new(),
+        )
     };
     let init_fields = m.attributes.iter().map(|a| {
         let n = ident(&a.name);
@@ -937,6 +1029,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
                 #(#reset_gops)*
                 #ref_reset
             }
+            #ref_io
             #spiking_fns
             #stop_fn
             fn as_any(&self) -> &dyn ::std::any::Any {
@@ -1392,6 +1485,24 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             Locality::Local => quote!(self.#n = ::std::vec![0.0; conn.nb_synapses()];),
         }
     });
+    let remaps = m.attributes.iter().map(|a| {
+        let n = ident(&a.name);
+        let v = lit(a.init);
+        match a.locality {
+            Locality::Global => quote!(),
+            Locality::SemiGlobal => quote!(self.#n = map.dendrites(&self.#n, #v);),
+            Locality::Local if a.name == "w" => quote!(self.w = map.weights(&self.w);),
+            Locality::Local => quote!(self.#n = map.synapses(&self.#n, #v);),
+        }
+    });
+    let remap_rands = m.randoms.iter().enumerate().map(|(k, r)| {
+        let n = format_ident!("_rand_{}", k);
+        match r.locality {
+            Locality::Global => quote!(),
+            Locality::SemiGlobal => quote!(self.#n = map.dendrites(&self.#n, 0.0);),
+            Locality::Local => quote!(self.#n = map.synapses(&self.#n, 0.0);),
+        }
+    });
     let resets = m.attributes.iter().filter(|a| a.name != "w").map(|a| {
         let n = ident(&a.name);
         let v = lit(a.init);
@@ -1413,20 +1524,43 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let psp = compute_psp(&e);
     let update = synapse_update(&e, low);
     let has_update = !(low.global.is_empty() && low.semiglobal.is_empty() && low.local.is_empty());
+    let structural = structural(&e);
     let doc_state = format!(
         "The per-synapse arrays of a projection of [`{}`].",
         m.type_name
     );
     let ed = !low.event_driven.is_empty();
-    let (le_field, le_init, le_connect, le_reset) = if ed {
+    let (le_field, le_init, le_connect, le_remap, le_reset, le_io) = if ed {
         (
             quote!(_last_event: ::std::vec::Vec<i64>,),
             quote!(_last_event: ::std::vec::Vec::new(),),
             quote!(self._last_event = ::std::vec![-10000; conn.nb_synapses()];),
+            quote!(self._last_event = map.synapses(&self._last_event, -10000);),
             quote!(self._last_event.fill(-10000);),
+            quote! {
+                fn internal_state(&self) -> ::std::vec::Vec<(&'static str, #rt::model::InternalValues)> {
+                    let steps = self._last_event.clone();
+                    ::std::vec![("last_event", #rt::model::InternalValues::Int(steps))]
+                }
+                fn set_internal_state(
+                    &mut self,
+                    name: &str,
+                    values: #rt::model::InternalValues,
+                ) -> ::std::result::Result<(), ::std::string::String> {
+                    match name {
+                        "last_event" => {
+                            self._last_event = values.into_ints(name, self._last_event.len())?;
+                            ::std::result::Result::Ok(())
+                        }
+                        _ => ::std::result::Result::Err(#rt::model::unknown_internal(name)),
+                    }
+                }
+            },
         )
     } else {
         (
+            TokenStream::new(),
+            TokenStream::new(),
             TokenStream::new(),
             TokenStream::new(),
             TokenStream::new(),
@@ -1519,6 +1653,15 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
                 #(#connect_rands)*
                 #le_connect
             }
+            fn remap(
+                &mut self,
+                map: &#rt::structural::Remap<'_>,
+            ) -> ::std::result::Result<(), ::std::string::String> {
+                #(#remaps)*
+                #(#remap_rands)*
+                #le_remap
+                ::std::result::Result::Ok(())
+            }
             #[allow(non_snake_case, unused_variables, clippy::all)]
             fn compute_psp(&self, ctx: &#rt::model::SynapseCtx<'_>, out: &mut [f64]) {
                 #linked
@@ -1539,7 +1682,9 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
                 #(#resets)*
                 #le_reset
             }
+            #le_io
             #spiking_fns
+            #structural
             fn as_any(&self) -> &dyn ::std::any::Any {
                 self
             }
@@ -1548,6 +1693,191 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             }
         }
     }
+}
+
+/// Structural plasticity: `structural_rules`, and `pruning` / `creating`
+/// for the conditions the model has.
+fn structural(e: &Emitter<'_>) -> TokenStream {
+    let m = e.model;
+    let rt = &e.rt;
+    if m.pruning.is_none() && m.creating.is_none() {
+        return TokenStream::new();
+    }
+    let has_pruning = m.pruning.is_some();
+    let creation = match &m.creating {
+        Some(c) => {
+            let w = lit(c.w);
+            let delay = match c.delay {
+                Some(d) => {
+                    let d = lit(d);
+                    quote!(::std::option::Option::Some(#d))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            quote!(::std::option::Option::Some(#rt::structural::Creation { w: #w, delay: #delay }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let linked = linked_loads(m);
+    let globals = globals_read(m);
+    let pruning = m.pruning.as_ref().map(|c| {
+        let used = condition_vars(c);
+        let (dist, draws, draw, test) = condition_parts(e, c, quote!(PRUNING_STREAM));
+        let dend = dendrite_loads(m, &used, &BTreeSet::new());
+        let syn = synapse_loads(m, &used, &BTreeSet::new());
+        let times = spike_times(&used);
+        quote! {
+            #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
+            fn pruning(
+                &self,
+                ctx: &#rt::model::SynapseCtx<'_>,
+                rng: &#rt::model::RngCtx<'_>,
+                out: &mut ::std::vec::Vec<u32>,
+            ) {
+                #linked
+                #globals
+                #dist
+                for k in 0..post_ranks.len() {
+                    let post_rank = post_ranks[k] as usize;
+                    #draws
+                    #dend
+                    for s in row_ptr[k]..row_ptr[k + 1] {
+                        let j = pre_ranks[s] as usize;
+                        #syn
+                        #times
+                        #draw
+                        if #test {
+                            out.push(s as u32);
+                        }
+                    }
+                }
+            }
+        }
+    });
+    let creating = m.creating.as_ref().map(|c| {
+        let used = condition_vars(c);
+        let (dist, draws, draw, test) = condition_parts(e, c, quote!(CREATING_STREAM));
+        // The post-synaptic neuron may have no synapse, hence no values of
+        // its semiglobal attributes: their initial values then.
+        let mut loads = TokenStream::new();
+        for v in &used {
+            match v {
+                Var::Post(_) | Var::PostSum(_) | Var::Pre(_) | Var::PreSum(_) => {
+                    let (n, s) = (var_ident(v), format_ident!("{}_", var_ident(v)));
+                    let at = if matches!(v, Var::Post(_) | Var::PostSum(_)) {
+                        quote!(post_rank)
+                    } else {
+                        quote!(j)
+                    };
+                    loads.extend(quote!(let #n = #s.get(#at);));
+                }
+                Var::Attr(a) => {
+                    if let Some(at) = m.attr(a).filter(|x| x.locality == Locality::SemiGlobal) {
+                        let n = ident(a);
+                        let init = lit(at.init);
+                        loads.extend(quote!(let #n = k.map_or(#init, |k| self.#n[k]);));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let times = spike_times(&used);
+        quote! {
+            #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
+            fn creating(
+                &self,
+                ctx: &#rt::model::SynapseCtx<'_>,
+                rng: &#rt::model::RngCtx<'_>,
+                posts: &[u32],
+                pre_size: usize,
+                out: &mut ::std::vec::Vec<(u32, u32)>,
+            ) {
+                #linked
+                #globals
+                #dist
+                for &post in posts {
+                    let post_rank = post as usize;
+                    let k = conn.dendrite_index(post);
+                    let row = k.map_or(&[][..], |k| &pre_ranks[row_ptr[k]..row_ptr[k + 1]]);
+                    #draws
+                    for j in #rt::structural::absent(row, pre_size) {
+                        #loads
+                        #times
+                        #draw
+                        if #test {
+                            out.push((post, j as u32));
+                        }
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        fn structural_rules(&self) -> #rt::structural::StructuralRules {
+            #rt::structural::StructuralRules {
+                pruning: #has_pruning,
+                creating: #creation,
+            }
+        }
+        #pruning
+        #creating
+    }
+}
+
+/// The names a structural condition reads.
+fn condition_vars(c: &StructuralCondition) -> BTreeSet<Var> {
+    let mut used = BTreeSet::new();
+    c.expr.visit_vars(&mut |v| {
+        used.insert(v.clone());
+    });
+    used
+}
+
+/// `t_pre` / `t_post` of the synapse from `j` to `post_rank`, if used.
+fn spike_times(used: &BTreeSet<Var>) -> TokenStream {
+    let mut t = TokenStream::new();
+    if used.contains(&Var::TPre) {
+        t.extend(quote!(let t_pre = ctx.pre_last_spike[j] as f64 * dt;));
+    }
+    if used.contains(&Var::TPost) {
+        t.extend(quote!(let t_post = ctx.post_last_spike[post_rank] as f64 * dt;));
+    }
+    t
+}
+
+/// The pieces of a structural condition: its distribution (once), the
+/// random stream of a post-synaptic neuron, the draw for one synapse, and
+/// the test (the condition, then the `proba` draw).
+fn condition_parts(
+    e: &Emitter<'_>,
+    c: &StructuralCondition,
+    key: TokenStream,
+) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+    let rt = &e.rt;
+    let (dist, draw) = match &c.random {
+        Some(r) => {
+            let d = distribution(e, &r.dist, &r.args);
+            (
+                quote!(let __dist = #d;),
+                quote!(let __draw = draws.sample(&__dist);),
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    let draws = if c.random.is_some() || c.proba.is_some() {
+        quote!(let mut draws = #rt::structural::Draws::new(rng, #rt::structural::#key, post_rank);)
+    } else {
+        TokenStream::new()
+    };
+    let cond = e.boolean(&c.expr);
+    let test = match c.proba {
+        Some(p) => {
+            let p = lit(p);
+            quote!((#cond) && draws.accept(#p))
+        }
+        None => cond,
+    };
+    (dist, draws, draw, test)
 }
 
 /// Code of `pre_spikes` (`pre`) or `post_spikes`: for each synapse reached

@@ -11,7 +11,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Ident, Lit, Token, Visibility, braced};
 
 /// Keys accepted in the body of the macros.
-const KEYS: [&str; 18] = [
+const KEYS: [&str; 20] = [
     "constants",
     "name",
     "description",
@@ -29,6 +29,8 @@ const KEYS: [&str; 18] = [
     "pre_spike",
     "post_spike",
     "pre_axon_spike",
+    "pruning",
+    "creating",
     "runtime",
 ];
 
@@ -140,6 +142,8 @@ fn block_of(key: &str) -> Option<Block> {
         Block::AxonSpike,
         Block::AxonReset,
         Block::StopCondition,
+        Block::Pruning,
+        Block::Creating,
     ]
     .into_iter()
     .find(|b| b.key() == key)
@@ -186,6 +190,8 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
                     "pre_spike",
                     "post_spike",
                     "pre_axon_spike",
+                    "pruning",
+                    "creating",
                     "name",
                     "description",
                     "constants",

@@ -234,6 +234,25 @@ pub struct StopCondition {
     pub all: bool,
 }
 
+/// A synapse's `pruning` or `creating` condition (`condition : flags`):
+/// evaluated for each synapse (pruning) or each missing synapse of the
+/// projection's post-synaptic neurons (creating) when the run-time asks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructuralCondition {
+    /// The condition; the value of its random distribution, if any, is
+    /// `Var::Temp("__draw")`.
+    pub expr: Expr,
+    /// The random distribution of the condition: one draw per evaluation.
+    pub random: Option<RandomOcc>,
+    /// `proba`: the probability of acting on a synapse that meets the
+    /// condition.
+    pub proba: Option<f64>,
+    /// `creating`: the weight of a new synapse (flag `w`, default 0).
+    pub w: f64,
+    /// `creating`: the delay of a new synapse in ms (flag `delay`).
+    pub delay: Option<f64>,
+}
+
 /// A model after analysis: everything the lowering and the emitter need.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
@@ -293,6 +312,10 @@ pub struct Model {
     pub pre_axon_spike: Vec<EventStmt>,
     /// Spiking synapses: post_spike statements.
     pub post_spike: Vec<EventStmt>,
+    /// Synapses: the `pruning` condition.
+    pub pruning: Option<StructuralCondition>,
+    /// Synapses: the `creating` condition.
+    pub creating: Option<StructuralCondition>,
     /// Synapses: true when `w` is modified.
     pub plastic: bool,
     /// Network constants read by the equations, in declaration order.
@@ -1411,6 +1434,149 @@ impl<'d> Analyser<'d> {
         Some(StopCondition { expr, all })
     }
 
+    /// `pruning` / `creating`: `condition : flags` (SPEC.md 4). The
+    /// condition reads synaptic, pre- and post-synaptic attributes (a
+    /// creating condition no per-synapse attribute: the synapse does not
+    /// exist yet) and at most one random distribution; the flags are
+    /// numbers: `proba`, and for creating `w` and `delay`.
+    fn structural_condition(&mut self, block: Block) -> Option<StructuralCondition> {
+        let text = self.text(block);
+        let lines = lines::split(text, FlagRule::Equations, true);
+        let line = lines.first()?;
+        let creating = block == Block::Creating;
+        if let Some(extra) = lines.get(1) {
+            let span = extra
+                .segments
+                .first()
+                .map_or_else(Span::default, |r| Span::new(r.start, r.end));
+            self.err(Diagnostic::new(
+                block,
+                span,
+                format!("a `{}` condition is a single expression", block.key()),
+            ));
+        }
+        let mut cond = StructuralCondition {
+            expr: Expr::Bool(true),
+            random: None,
+            proba: None,
+            w: 0.0,
+            delay: None,
+        };
+        let allowed: &[&str] = if creating {
+            &["proba", "w", "delay"]
+        } else {
+            &["proba"]
+        };
+        for flag in &line.flags {
+            let key = flag.key.as_str();
+            if !allowed.contains(&key) {
+                let mut d = Diagnostic::new(
+                    block,
+                    flag.key_span,
+                    format!("unknown flag `{key}` of a `{}` condition", block.key()),
+                )
+                .with_help(format!(
+                    "the flags of a `{}` condition are: {}",
+                    block.key(),
+                    allowed.join(", ")
+                ));
+                if let Some(h) = did_you_mean(key, allowed.iter().copied()) {
+                    d = d.with_help(h);
+                }
+                self.err(d);
+                continue;
+            }
+            let Some(range) = flag.value.clone() else {
+                self.err(Diagnostic::new(
+                    block,
+                    flag.key_span,
+                    format!("the flag `{key}` needs a value: `{key} = 0.5`"),
+                ));
+                continue;
+            };
+            let what = format!("value of `{key}`");
+            let Some(v) = self.literal_value(block, range.clone(), &what) else {
+                continue;
+            };
+            let span = Span::new(range.start, range.end.max(range.start + 1));
+            match key {
+                "proba" if !(0.0..=1.0).contains(&v) => self.err(Diagnostic::new(
+                    block,
+                    span,
+                    format!("`proba` is a probability, between 0 and 1, not {v}"),
+                )),
+                "delay" if !(v >= 0.0 && v.is_finite()) => self.err(Diagnostic::new(
+                    block,
+                    span,
+                    format!("`delay` is a duration in ms, positive or zero, not {v}"),
+                )),
+                "proba" => cond.proba = Some(v),
+                "delay" => cond.delay = Some(v),
+                _ => cond.w = v,
+            }
+        }
+        let joined = Line {
+            segments: line.segments.clone(),
+            flags: vec![],
+        };
+        let parsed =
+            parser::tokens(text, &joined, block).and_then(|t| parser::parse_expr(&t, block));
+        let ast = match parsed {
+            Ok(e) => e,
+            Err(e) => {
+                self.err(e);
+                return None;
+            }
+        };
+        let first_random = self.randoms.len();
+        let expr = self.resolve(&ast, block, Ctx::Equation(Locality::Local));
+        let mut randoms = self.randoms.split_off(first_random);
+        let span = line
+            .segments
+            .first()
+            .map_or_else(Span::default, |r| Span::new(r.start, r.end));
+        if randoms.len() > 1 {
+            self.err(Diagnostic::new(
+                block,
+                span,
+                format!(
+                    "a `{}` condition may use one random distribution, not {}",
+                    block.key(),
+                    randoms.len()
+                ),
+            ));
+            return None;
+        }
+        cond.random = randoms.pop();
+        cond.expr = replace_var(&expr, &Var::Rand(first_random), &Var::Temp("__draw".into()));
+        let mut local = None;
+        cond.expr.visit_vars(&mut |v| {
+            if let Var::Attr(a) = v
+                && creating
+                && self.attr(a).is_some_and(|x| x.locality == Locality::Local)
+            {
+                local = local.clone().or(Some(a.clone()));
+            }
+        });
+        if let Some(a) = local {
+            // Point at the name itself (not at a `pre.`/`post.` one).
+            let span = self
+                .identifiers(block)
+                .into_iter()
+                .find(|(n, s)| *n == a && !text[..s.start].ends_with('.'))
+                .map_or(span, |(_, s)| s);
+            self.err(Diagnostic::new(
+                block,
+                span,
+                format!(
+                    "a `creating` condition cannot read `{a}`, which has one value per synapse: the synapse does not exist yet"
+                ),
+            ).with_help("use pre- and post-synaptic attributes, and those of the projection or of the post-synaptic neuron (`projection`, `postsynaptic`)"));
+            return None;
+        }
+        Some(cond)
+    }
+
     fn expression_block(&mut self, block: Block) -> Option<Expr> {
         let text = self.text(block);
         let lines = lines::split(text, FlagRule::None, false);
@@ -1824,6 +1990,8 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
             Block::PreSpike,
             Block::PostSpike,
             Block::PreAxonSpike,
+            Block::Pruning,
+            Block::Creating,
         ],
     };
     for key in def.blocks.keys() {
@@ -2037,6 +2205,14 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
             },
         );
     }
+    let (pruning, creating) = if kind == Kind::Synapse {
+        (
+            a.structural_condition(Block::Pruning),
+            a.structural_condition(Block::Creating),
+        )
+    } else {
+        (None, None)
+    };
     let plastic = kind == Kind::Synapse
         && (equations.iter().any(|e| e.target == "w")
             || pre_spike.iter().chain(&post_spike).any(|e| e.target == "w"));
@@ -2077,10 +2253,29 @@ pub fn analyse(def: &ModelDef, kind: Kind) -> Result<Model, Vec<Diagnostic>> {
         pre_spike,
         pre_axon_spike,
         post_spike,
+        pruning,
+        creating,
         plastic,
         constants: def.constants.clone(),
         source: def.blocks.iter().map(|(k, v)| (*k, v.clone())).collect(),
     })
+}
+
+/// `e` with every occurrence of `from` replaced by `to`.
+fn replace_var(e: &Expr, from: &Var, to: &Var) -> Expr {
+    let r = |x: &Expr| Box::new(replace_var(x, from, to));
+    match e {
+        Expr::Var(v) if v == from => Expr::Var(to.clone()),
+        Expr::Num(_) | Expr::Bool(_) | Expr::Var(_) => e.clone(),
+        Expr::Neg(a) => Expr::Neg(r(a)),
+        Expr::Not(a) => Expr::Not(r(a)),
+        Expr::Bin(op, a, b) => Expr::Bin(*op, r(a), r(b)),
+        Expr::Ite(c, a, b) => Expr::Ite(r(c), r(a), r(b)),
+        Expr::Call(f, args) => Expr::Call(
+            f.clone(),
+            args.iter().map(|x| replace_var(x, from, to)).collect(),
+        ),
+    }
 }
 
 /// The variable a statement defines, read from its text alone (for lines
