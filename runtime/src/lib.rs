@@ -8,6 +8,7 @@ pub mod callbacks;
 pub mod connectivity;
 pub mod connectors;
 pub mod convolution;
+pub mod copy;
 pub mod decoding;
 mod delivery;
 pub mod error;

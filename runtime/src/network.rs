@@ -582,6 +582,8 @@ impl NetworkBuilder {
             delivered_w,
             connector,
             structural,
+            source: None,
+            version: 0,
         });
         ProjId {
             index: self.objects.projs.len() - 1,
@@ -2187,9 +2189,15 @@ impl Network {
         }
         let mut lap = Lap::start(times.enabled);
         // 2. Transmission: weighted sums, and spikes into conductances.
-        for (i, proj) in projs.iter_mut().enumerate() {
+        for i in 0..projs.len() {
+            // A copied or transposed projection reads the synapses of an
+            // earlier one, lent from the part of the slice before it.
+            let (earlier, rest) = projs.split_at_mut(i);
+            let proj = &mut rest[0];
             if proj.transmission && pops[proj.post].enabled {
-                if pops[proj.pre].spiking() {
+                if let Some(source) = proj.source {
+                    crate::copy::transmit(proj, &earlier[source], pops, scratch, team);
+                } else if pops[proj.pre].spiking() {
                     transmit_spikes(proj, pops, scratch, t, dt, team);
                 } else {
                     transmit_rates(proj, pops, scratch, t, dt, team);

@@ -62,6 +62,13 @@ pub(crate) struct Projection {
     /// Structural plasticity: the post-synaptic neurons, and when the
     /// `creating` / `pruning` conditions are evaluated.
     pub structural: crate::structural::Structural,
+    /// A copied or transposed projection ([`crate::copy`]): the index of
+    /// the projection whose connectivity and weights it reads at every step.
+    pub source: Option<usize>,
+    /// Counts the replacements of the connectivity by
+    /// [`Projection::rewire`], so that a projection reading this one
+    /// notices them.
+    pub version: u64,
 }
 
 impl Projection {
@@ -172,7 +179,9 @@ impl Projection {
     /// pre-ordered weights, the rings of past values of the pre-synaptic
     /// attributes the synapse reads (grown, keeping their history), and,
     /// for a spiking pre-synaptic population, the spike index, history
-    /// and queues (see [`Projection::prepare_spikes`]).
+    /// and queues (see [`Projection::prepare_spikes`]). A projection that
+    /// reads this one ([`Projection::source`]) rebuilds what it derived
+    /// from the old connectivity at its next transmission.
     pub fn rewire(
         &mut self,
         conn: Connectivity,
@@ -180,6 +189,7 @@ impl Projection {
         pops: &mut [Population],
     ) {
         self.psp = vec![0.0; conn.nb_dendrites()];
+        self.version += 1;
         self.structural.include(&conn);
         self.conn = conn;
         self.state = state;

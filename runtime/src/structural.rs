@@ -413,8 +413,9 @@ impl Network {
     /// When the synapse already exists ("the synapse of rank X already
     /// exists."), when `post` is not a post-synaptic neuron of the
     /// projection, `pre` not a rank of the pre-synaptic population, the
-    /// delay not acceptable, or the projection has no individual synapses
-    /// (shared weights).
+    /// delay not acceptable, the projection has no individual synapses
+    /// (shared weights), or a copied or transposed projection reads its
+    /// synapses ([`crate::copy`]).
     pub fn create_synapse(
         &mut self,
         proj: impl Into<AnyProj>,
@@ -445,8 +446,10 @@ impl Network {
         delays: Option<&[f64]>,
     ) -> Result<()> {
         let dt = self.get_dt();
+        let k = proj.into().0;
+        check_unread(&self.objects.projs, k)?;
         let pops = &mut self.objects.pops;
-        let p = &mut self.objects.projs[proj.into().0];
+        let p = &mut self.objects.projs[k];
         let object = format!("dendrite {post} of projection `{}`", p.name);
         check_post(p, post)?;
         let n = pre.len();
@@ -506,7 +509,8 @@ impl Network {
     ///
     /// When the synapse does not exist ("the synapse of rank X did not
     /// already exist."), when `post` is not a post-synaptic neuron of the
-    /// projection, or the projection has no individual synapses.
+    /// projection, the projection has no individual synapses, or a copied
+    /// or transposed projection reads its synapses ([`crate::copy`]).
     pub fn prune_synapse(&mut self, proj: impl Into<AnyProj>, post: u32, pre: u32) -> Result<()> {
         self.prune_synapses(proj, post, &[pre])
     }
@@ -524,8 +528,10 @@ impl Network {
         post: u32,
         pre: &[u32],
     ) -> Result<()> {
+        let k = proj.into().0;
+        check_unread(&self.objects.projs, k)?;
         let pops = &mut self.objects.pops;
-        let p = &mut self.objects.projs[proj.into().0];
+        let p = &mut self.objects.projs[k];
         check_post(p, post)?;
         let mut remove = Vec::with_capacity(pre.len());
         for (i, &j) in pre.iter().enumerate() {
@@ -549,11 +555,14 @@ impl Network {
     ///
     /// # Errors
     ///
-    /// When the model has no `pruning` condition, or the period is not
-    /// positive.
+    /// When the model has no `pruning` condition, the period is not
+    /// positive, or a copied or transposed projection reads the
+    /// projection's synapses ([`crate::copy`]).
     pub fn start_pruning(&mut self, proj: impl Into<AnyProj>, period: Option<f64>) -> Result<()> {
         let schedule = self.schedule(period)?;
-        let p = &mut self.objects.projs[proj.into().0];
+        let k = proj.into().0;
+        check_unread(&self.objects.projs, k)?;
+        let p = &mut self.objects.projs[k];
         if !p.state.structural_rules().pruning {
             return Err(missing_rule(p, "pruning"));
         }
@@ -573,12 +582,16 @@ impl Network {
     /// # Errors
     ///
     /// When the model has no `creating` condition, the period is not
-    /// positive, or the `delay` of the condition does not suit the
-    /// projection (see [`create_synapse`](Self::create_synapse)).
+    /// positive, the `delay` of the condition does not suit the
+    /// projection (see [`create_synapse`](Self::create_synapse)), or a
+    /// copied or transposed projection reads the projection's synapses
+    /// ([`crate::copy`]).
     pub fn start_creating(&mut self, proj: impl Into<AnyProj>, period: Option<f64>) -> Result<()> {
         let dt = self.get_dt();
         let schedule = self.schedule(period)?;
-        let p = &mut self.objects.projs[proj.into().0];
+        let k = proj.into().0;
+        check_unread(&self.objects.projs, k)?;
+        let p = &mut self.objects.projs[k];
         let Some(creation) = p.state.structural_rules().creating else {
             return Err(missing_rule(p, "creating"));
         };
@@ -623,6 +636,21 @@ fn check_post(p: &Projection, post: u32) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Refuses to change the synapses of projection `k` when a copied or
+/// transposed projection reads them ([`crate::copy`]).
+fn check_unread(projs: &[Projection], k: usize) -> Result<()> {
+    match projs.iter().find(|r| r.source == Some(k)) {
+        Some(reader) => Err(Error::Invalid {
+            object: format!("projection `{}`", projs[k].name),
+            reason: format!(
+                "the projection `{}` reads its connectivity and weights: its synapses can not be created or pruned",
+                reader.name
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn missing_rule(p: &Projection, rule: &str) -> Error {
