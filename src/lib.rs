@@ -31,6 +31,8 @@
 
 #![warn(missing_docs)]
 
+pub mod ann_to_snn;
+
 pub use annarchy_macros::{neuron, synapse};
 pub use annarchy_models as models;
 pub use annarchy_runtime as runtime;

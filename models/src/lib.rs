@@ -3,11 +3,13 @@
 
 #![warn(missing_docs)]
 
+pub mod ann_to_snn;
 pub mod bold;
 pub mod inputs;
 pub mod neurons;
 pub mod synapses;
 
+pub use ann_to_snn::*;
 pub use bold::*;
 pub use inputs::*;
 pub use neurons::*;

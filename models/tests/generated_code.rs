@@ -60,3 +60,8 @@ fn standard_synapses() {
 fn balloon_models() {
     check("bold.rs", include_str!("../src/bold.rs"));
 }
+
+#[test]
+fn ann_to_snn_models() {
+    check("ann_to_snn.rs", include_str!("../src/ann_to_snn.rs"));
+}

@@ -22,6 +22,7 @@ pub mod model;
 pub mod monitor;
 pub mod network;
 pub mod npy;
+pub mod onnx;
 pub mod parameters;
 #[cfg(feature = "plot")]
 pub mod plot;

@@ -1,0 +1,629 @@
+//! ANNarchy's `ANNtoSNNConverter` (SPEC.md section 9.4): a trained
+//! feed-forward network of rectified linear units, read from an ONNX file,
+//! becomes a spiking network that classifies its inputs by spike counts,
+//! times to spike or membrane potentials.
+//!
+//! The input layer encodes each input value `x` as a firing rate
+//! `x * max_f` Hz ([`InputEncoding`]); every dense layer becomes a
+//! population of non-leaky integrate-and-fire neurons
+//! ([`IaF`]), reached by a spiking projection
+//! (`g_exc += w` at each pre-synaptic spike, ANNarchy's default spiking
+//! synapse) whose weights are the layer's, normalised per layer (Diehl et
+//! al. 2015, see [`normalization_factors`]); the last dense layer is the
+//! read-out ([`ReadOut`]).
+//!
+//! ```no_run
+//! use annarchy::ann_to_snn::{AnnToSnnConverter, HiddenNeuron, InputEncoding, ReadOut};
+//!
+//! # fn main() -> annarchy::Result<()> {
+//! let mut snn = AnnToSnnConverter::new(
+//!     InputEncoding::Cpn,
+//!     HiddenNeuron::IaF,
+//!     ReadOut::SpikeCount,
+//!     100.0,
+//! )?
+//! .seed(42);
+//! snn.load_onnx("mlp.onnx", None)?;
+//! let samples = vec![vec![0.0; 64], vec![1.0; 64]];
+//! let classes = snn.predict(&samples, 200.0)?;
+//! assert_eq!(classes.len(), 2);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What is converted
+//!
+//! [`onnx::Model::layers`] lists the layers. The input population has the
+//! shape of the graph's input without its first (batch) dimension (the
+//! first dense layer's number of inputs when the file gives no shape); the
+//! samples given to [`AnnToSnnConverter::predict`] are flat, in the
+//! row-major order of that shape. Each dense layer (`MatMul` or `Gemm`)
+//! gives a population named after the layer; its activation, a `Flatten`,
+//! `Reshape` or a separate activation layer are skipped (ANNarchy skips the
+//! layers it does not convert). As in ANNarchy:
+//!
+//! * the layers are numbered from 1 (0 is the input), and the threshold of
+//!   a hidden population is `vt = 1 - 0.05 * index`;
+//! * a dense layer that is the last layer of the list is the read-out: its
+//!   neuron follows the [`ReadOut`]; when another layer comes after the
+//!   last dense one, that dense layer keeps the hidden neuron;
+//! * the projection into the `n`-th population is named `dense_proj_n`;
+//! * a bias is refused unless all its values are 0.
+//!
+//! Convolutions and poolings are refused: in ANNarchy they read the `mask`
+//! of the spiking pre-synaptic population, and the run-time's
+//! [`Convolution`](crate::runtime::convolution::Convolution) and
+//! [`Pooling`](crate::runtime::convolution::Pooling) read the rate `r` of
+//! a rate-coded one.
+//!
+//! # Randomness
+//!
+//! The random draws of the network (the Poisson-like input of
+//! [`InputEncoding::Cpn`]) depend on the network's seed and the step. Each
+//! sample starts at time 0 (as in ANNarchy, which resets the network), so
+//! to draw fresh numbers for every sample, as ANNarchy does, the `k`-th
+//! sample presented since the network was built runs with the seed
+//! `seed + k` ([`Network::set_seed`]). Ties between output neurons are
+//! broken at random as in ANNarchy, with numbers drawn from
+//! `stream(seed, [TIE_KEY, k])` ([`stream`]): the
+//! predictions of a converter are reproducible for a given
+//! [`AnnToSnnConverter::seed`].
+
+use std::path::Path;
+
+use crate::models::{CPN, DefaultSpikingSynapse, IB, IaF, IaF_Acc, IaF_TTKS, PSO};
+use crate::runtime::network::{AnyPop, AnyProj, MonitorId, Network, NetworkBuilder, StopOperator};
+use crate::runtime::onnx::{self, Layer};
+use crate::runtime::random::{RandomDistribution, stream};
+use crate::{Error, Result};
+
+/// The key of the random stream of the tie-breaks (with the sample's
+/// number): `stream(seed, [TIE_KEY, k])`.
+pub const TIE_KEY: u64 = 0x0041_4E4E_3253_4E4E;
+
+/// How the input values become spikes (ANNarchy's `input_encoding`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputEncoding {
+    /// `'CPN'`: Poisson-like spike trains of rate `x * max_f` Hz
+    /// ([`CPN`]).
+    Cpn,
+    /// `'poisson'`: the same as [`InputEncoding::Cpn`].
+    Poisson,
+    /// `'PSO'`: phase-coded input with an oscillating threshold
+    /// ([`PSO`]).
+    Pso,
+    /// `'IB'`: bursting Izhikevich neurons driven by the current
+    /// `x * max_f` ([`IB`]).
+    Ib,
+}
+
+/// The neuron of the hidden layers (ANNarchy's `hidden_neuron`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HiddenNeuron {
+    /// `'IaF'`: [`IaF`].
+    IaF,
+}
+
+/// How the class is read from the output layer (ANNarchy's `read_out`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadOut {
+    /// `'spike_count'`: the neuron that spiked most during the sample
+    /// (output neurons: the hidden neuron).
+    SpikeCount,
+    /// `'time_to_first_spike'`: the simulation of a sample stops after the
+    /// first step in which an output neuron spiked; the neuron that spiked
+    /// most wins (output neurons: [`IaF`]).
+    TimeToFirstSpike,
+    /// `'time_to_k_spikes'`: the simulation of a sample stops once an
+    /// output neuron has spiked `k` times; the neuron that spiked most wins
+    /// (output neurons: [`IaF_TTKS`]).
+    TimeToKSpikes(u32),
+    /// `'membrane_potential'`: the neuron with the highest membrane
+    /// potential at the end of the sample (output neurons, which never
+    /// spike: [`IaF_Acc`]).
+    MembranePotential,
+}
+
+/// The converted network and what `predict` needs of it.
+struct Converted {
+    net: Network,
+    input: AnyPop,
+    output: AnyPop,
+    monitor: MonitorId,
+    projections: Vec<AnyProj>,
+    factors: Vec<f64>,
+    description: String,
+    /// Samples presented since the network was built.
+    presented: u64,
+}
+
+/// ANNarchy's `ANNtoSNNConverter`: builds a spiking network from a trained
+/// network and classifies samples with it.
+pub struct AnnToSnnConverter {
+    encoding: InputEncoding,
+    hidden: HiddenNeuron,
+    read_out: ReadOut,
+    max_f: f64,
+    dt: f64,
+    seed: u64,
+    converted: Option<Converted>,
+}
+
+impl AnnToSnnConverter {
+    /// A converter with an input encoding, a hidden neuron, a read-out and
+    /// the rate `max_f` (Hz) of an input of value 1 (ANNarchy's default is
+    /// 100). The network is built with `dt = 1` ms and seed 0 unless
+    /// [`AnnToSnnConverter::dt`] and [`AnnToSnnConverter::seed`] say
+    /// otherwise.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for a negative or non-finite `max_f`.
+    pub fn new(
+        encoding: InputEncoding,
+        hidden: HiddenNeuron,
+        read_out: ReadOut,
+        max_f: f64,
+    ) -> Result<AnnToSnnConverter> {
+        if !max_f.is_finite() || max_f < 0.0 {
+            return Err(invalid(format!(
+                "max_f must be finite and non-negative, not {max_f}"
+            )));
+        }
+        Ok(AnnToSnnConverter {
+            encoding,
+            hidden,
+            read_out,
+            max_f,
+            dt: 1.0,
+            seed: 0,
+            converted: None,
+        })
+    }
+
+    /// The step of the network built by the next load, in ms (default 1).
+    pub fn dt(mut self, dt: f64) -> AnnToSnnConverter {
+        self.dt = dt;
+        self
+    }
+
+    /// The seed of the network built by the next load (default 0).
+    pub fn seed(mut self, seed: u64) -> AnnToSnnConverter {
+        self.seed = seed;
+        self
+    }
+
+    /// The input encoding.
+    pub fn encoding(&self) -> InputEncoding {
+        self.encoding
+    }
+
+    /// The hidden neuron.
+    pub fn hidden_neuron(&self) -> HiddenNeuron {
+        self.hidden
+    }
+
+    /// The read-out.
+    pub fn read_out(&self) -> ReadOut {
+        self.read_out
+    }
+
+    /// The rate of an input of value 1, in Hz.
+    pub fn max_f(&self) -> f64 {
+        self.max_f
+    }
+
+    /// Reads a trained network from an ONNX file and builds its spiking
+    /// version (ANNarchy's `load_keras_model`), replacing any network built
+    /// before.
+    ///
+    /// `scale_factor` gives the scale of each projection's normalisation
+    /// (see [`normalization_factors`]): `None` for ANNarchy's default `[2,
+    /// 3, ...]`, one value for all projections, or one value per
+    /// projection.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`onnx::Model::load`] and of
+    /// [`AnnToSnnConverter::load_model`].
+    pub fn load_onnx(
+        &mut self,
+        path: impl AsRef<Path>,
+        scale_factor: Option<Vec<f64>>,
+    ) -> Result<&mut Network> {
+        let model = onnx::Model::load(path)?;
+        self.load_model(&model, scale_factor)
+    }
+
+    /// Builds the spiking version of an ONNX model already read.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for a layer that cannot be converted (convolution,
+    /// pooling, a non-zero bias), a dense layer whose number of inputs is
+    /// not the size of the population before it, a network without dense
+    /// layer, a `scale_factor` of the wrong length or a layer without
+    /// positive weight; the errors of [`onnx::Model::layers`] and of the
+    /// network's construction.
+    pub fn load_model(
+        &mut self,
+        model: &onnx::Model,
+        scale_factor: Option<Vec<f64>>,
+    ) -> Result<&mut Network> {
+        self.converted = None;
+        let net = model.layers()?;
+        let dense: Vec<&onnx::Dense> = net
+            .layers
+            .iter()
+            .filter_map(|l| match l {
+                Layer::Dense(d) => Some(d),
+                _ => None,
+            })
+            .collect();
+        for layer in &net.layers {
+            match layer {
+                Layer::Conv(c) => return Err(unsupported(&c.name, "convolution")),
+                Layer::Pool(p) => return Err(unsupported(&p.name, "pooling")),
+                Layer::Dense(d) if d.bias.as_ref().is_some_and(|b| b.iter().any(|&x| x != 0.0)) => {
+                    return Err(invalid(format!(
+                        "layer `{}` has a bias: the converted network must have none",
+                        d.name
+                    )));
+                }
+                _ => {}
+            }
+        }
+        let Some(first) = dense.first() else {
+            return Err(invalid("the network has no dense layer to convert"));
+        };
+        let weights: Vec<Vec<Vec<f64>>> = dense.iter().map(|d| d.weights.clone()).collect();
+        let factors = normalization_factors(&weights, scale_factor.as_deref())?;
+
+        // The input's shape without the batch dimension.
+        let shape: Vec<usize> = match &net.input.shape {
+            Some(dims) if dims.len() > 1 && dims[1..].iter().all(Option::is_some) => {
+                dims[1..].iter().map(|d| d.unwrap_or(0)).collect()
+            }
+            _ => vec![first.inputs],
+        };
+        let mut description = String::new();
+        let mut b = Network::builder().dt(self.dt)?.seed(self.seed);
+        let input_name = net.input.name.as_str();
+        let input = self.add_input(&mut b, input_name, &shape)?;
+        description += &format!("* Input layer: {input_name}, {shape:?}\n");
+        let mut pops = vec![input];
+        let mut sizes = vec![shape.iter().product::<usize>()];
+        let mut projections = Vec::new();
+        let last = net.layers.len();
+        let mut dense_index = 0;
+        for (i, layer) in net.layers.iter().enumerate() {
+            let idx = i + 1;
+            let Layer::Dense(d) = layer else {
+                description += &format!("* {} skipped.\n", layer.name());
+                continue;
+            };
+            let pre_size = *sizes.last().expect("the input population");
+            if d.inputs != pre_size {
+                return Err(invalid(format!(
+                    "layer `{}` has {} inputs but the population before it has {pre_size} \
+                     neurons",
+                    d.name, d.inputs
+                )));
+            }
+            let readout = idx == last;
+            let pop = match (readout, self.read_out) {
+                (true, ReadOut::MembranePotential) => {
+                    b.population::<IaF_Acc>(&d.name, d.outputs)?.into()
+                }
+                (true, ReadOut::TimeToFirstSpike) => {
+                    b.population::<IaF>(&d.name, d.outputs)?.into()
+                }
+                (true, ReadOut::TimeToKSpikes(k)) => {
+                    let p = b.population::<IaF_TTKS>(&d.name, d.outputs)?;
+                    b.set(p, "k", f64::from(k))?;
+                    p.into()
+                }
+                _ => match self.hidden {
+                    HiddenNeuron::IaF => b.population::<IaF>(&d.name, d.outputs)?.into(),
+                },
+            };
+            if !readout {
+                b.set(pop, "vt", 1.0 - 0.05 * idx as f64)?;
+            }
+            description += &format!("* Dense layer: {}, {} \n", d.name, d.outputs);
+            let factor = factors[dense_index];
+            dense_index += 1;
+            let matrix: Vec<Vec<Option<f64>>> = d
+                .weights
+                .iter()
+                .map(|row| row.iter().map(|&w| Some(w * factor)).collect())
+                .collect();
+            let pre = *pops.last().expect("the input population");
+            pops.push(pop);
+            sizes.push(d.outputs);
+            let proj = b
+                .projection::<DefaultSpikingSynapse>(pre, pop, "exc")
+                .name(&format!("dense_proj_{}", pops.len()))
+                .connect_from_matrix(&matrix)?;
+            projections.push(proj.into());
+            let all: Vec<f64> = d.weights.iter().flatten().copied().collect();
+            let n = all.len() as f64;
+            let mean = all.iter().sum::<f64>() / n;
+            let std = (all.iter().map(|w| (w - mean).powi(2)).sum::<f64>() / n).sqrt();
+            let (min, max) = all
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &w| {
+                    (a.min(w), b.max(w))
+                });
+            description += &format!(
+                "    weights: ({}, {})\n    mean {mean}, std {std}\n    min {min}, max {max}\n",
+                d.outputs, d.inputs
+            );
+        }
+        let output = *pops.last().expect("at least one dense layer");
+        let monitor = b.monitor(output, &["v", "spike"])?;
+        let net = b.build()?;
+        let converted = self.converted.insert(Converted {
+            net,
+            input,
+            output,
+            monitor,
+            projections,
+            factors,
+            description,
+            presented: 0,
+        });
+        Ok(&mut converted.net)
+    }
+
+    fn add_input(&self, b: &mut NetworkBuilder, name: &str, shape: &[usize]) -> Result<AnyPop> {
+        Ok(match self.encoding {
+            InputEncoding::Cpn | InputEncoding::Poisson => b.population::<CPN>(name, shape)?.into(),
+            InputEncoding::Pso => b.population::<PSO>(name, shape)?.into(),
+            InputEncoding::Ib => b.population::<IB>(name, shape)?.into(),
+        })
+    }
+
+    /// The converted network (ANNarchy's `get_annarchy_network`), once a
+    /// model is loaded.
+    pub fn network(&self) -> Option<&Network> {
+        self.converted.as_ref().map(|c| &c.net)
+    }
+
+    /// The converted network, mutable.
+    pub fn network_mut(&mut self) -> Option<&mut Network> {
+        self.converted.as_mut().map(|c| &mut c.net)
+    }
+
+    /// The input population.
+    pub fn input_population(&self) -> Option<AnyPop> {
+        self.converted.as_ref().map(|c| c.input)
+    }
+
+    /// The output (read-out) population.
+    pub fn output_population(&self) -> Option<AnyPop> {
+        self.converted.as_ref().map(|c| c.output)
+    }
+
+    /// The monitor of `v` and the spikes of the output population.
+    pub fn output_monitor(&self) -> Option<MonitorId> {
+        self.converted.as_ref().map(|c| c.monitor)
+    }
+
+    /// The projections, from the input to the output.
+    pub fn projections(&self) -> &[AnyProj] {
+        self.converted
+            .as_ref()
+            .map_or(&[], |c| c.projections.as_slice())
+    }
+
+    /// The factor each projection's weights were multiplied by.
+    pub fn factors(&self) -> &[f64] {
+        self.converted
+            .as_ref()
+            .map_or(&[], |c| c.factors.as_slice())
+    }
+
+    /// The description of the converted network that ANNarchy prints
+    /// (`show_info`): layers, sizes, weight statistics.
+    pub fn description(&self) -> &str {
+        self.converted
+            .as_ref()
+            .map_or("", |c| c.description.as_str())
+    }
+
+    /// Classifies each sample: the index of the winning output neuron
+    /// (ANNarchy's `predict` with `multiple=False`); ties are broken at
+    /// random (see the module's documentation).
+    ///
+    /// For each sample the network's populations and monitors are reset,
+    /// the input rates set to `sample * max_f`, and the network simulated
+    /// for `duration_per_sample` ms, or until the read-out's condition is
+    /// met for the time-to-spike read-outs.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when no model is loaded, for a sample whose size
+    /// is not the input population's, or an invalid duration (the
+    /// membrane-potential read-out needs at least one step).
+    pub fn predict(
+        &mut self,
+        samples: &[Vec<f64>],
+        duration_per_sample: f64,
+    ) -> Result<Vec<usize>> {
+        let seed = self.seed;
+        let mut out = Vec::with_capacity(samples.len());
+        for sample in samples {
+            let winners = self.present(sample, duration_per_sample)?;
+            let k = self.converted.as_ref().map_or(0, |c| c.presented - 1);
+            let choice = if winners.len() == 1 {
+                winners[0]
+            } else {
+                let mut rng = stream(seed, &[TIE_KEY, k]);
+                let max = i64::try_from(winners.len() - 1).unwrap_or(i64::MAX);
+                let j = RandomDistribution::discrete_uniform(0, max).sample(&mut rng) as usize;
+                winners[j.min(winners.len() - 1)]
+            };
+            out.push(choice);
+        }
+        Ok(out)
+    }
+
+    /// Like [`AnnToSnnConverter::predict`], but gives every output neuron
+    /// that met the criterion (ANNarchy's `predict` with `multiple=True`),
+    /// ascending.
+    ///
+    /// # Errors
+    ///
+    /// As [`AnnToSnnConverter::predict`].
+    pub fn predict_multiple(
+        &mut self,
+        samples: &[Vec<f64>],
+        duration_per_sample: f64,
+    ) -> Result<Vec<Vec<usize>>> {
+        samples
+            .iter()
+            .map(|s| self.present(s, duration_per_sample))
+            .collect()
+    }
+
+    /// Presents one sample; the output neurons that met the criterion.
+    fn present(&mut self, sample: &[f64], duration: f64) -> Result<Vec<usize>> {
+        let max_f = self.max_f;
+        let read_out = self.read_out;
+        let seed = self.seed;
+        let c = self
+            .converted
+            .as_mut()
+            .ok_or_else(|| invalid("no model is loaded: call load_onnx first"))?;
+        let size = c.net.population_size(c.input);
+        if sample.len() != size {
+            return Err(invalid(format!(
+                "a sample has {} values but the input population has {size} neurons",
+                sample.len()
+            )));
+        }
+        c.net.reset(true, false, false, true);
+        c.net.set_seed(seed.wrapping_add(c.presented));
+        c.presented += 1;
+        c.net.set(
+            c.input,
+            "rates",
+            sample.iter().map(|x| x * max_f).collect::<Vec<f64>>(),
+        )?;
+        let classes = c.net.population_size(c.output);
+        match read_out {
+            ReadOut::SpikeCount => c.net.simulate(duration)?,
+            ReadOut::TimeToFirstSpike => {
+                if !duration.is_finite() || duration < 0.0 {
+                    return Err(invalid(format!(
+                        "the duration must be finite and non-negative, not {duration}"
+                    )));
+                }
+                // ANNarchy's stop condition `spiked: any`.
+                let steps = (duration / c.net.get_dt()).ceil() as u64;
+                for _ in 0..steps {
+                    c.net.step();
+                    if !c.net.spiked(c.output).is_empty() {
+                        break;
+                    }
+                }
+            }
+            ReadOut::TimeToKSpikes(_) => {
+                c.net
+                    .simulate_until(duration, &[c.output], StopOperator::Or)?;
+            }
+            ReadOut::MembranePotential => {
+                c.net.simulate(duration)?;
+                let v = c.net.monitor_get(c.monitor, "v")?;
+                let last = v.values.last().ok_or_else(|| {
+                    invalid("the membrane-potential read-out needs at least one step")
+                })?;
+                return Ok(argmax_all(last));
+            }
+        }
+        let mut counts = vec![0.0; classes];
+        for (rank, steps) in c.net.monitor_spikes(c.monitor)? {
+            counts[rank as usize] = steps.len() as f64;
+        }
+        Ok(argmax_all(&counts))
+    }
+}
+
+/// The indices of the largest values, ascending (NaN values never win;
+/// all indices when every value is NaN).
+pub fn argmax_all(values: &[f64]) -> Vec<usize> {
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let winners: Vec<usize> = (0..values.len()).filter(|&i| values[i] == max).collect();
+    if winners.is_empty() {
+        (0..values.len()).collect()
+    } else {
+        winners
+    }
+}
+
+/// The normalisation factor of each weight matrix (ANNarchy's
+/// `_normalize_weights`, the model-based normalisation of Diehl et al.
+/// 2015): `factor_l = scale_factor_l / max_i sum_j max(w_ij, 0)`, the
+/// largest input a post-synaptic neuron can receive when every
+/// pre-synaptic neuron is active, each matrix given `post x pre`.
+///
+/// `scale_factor`: `None` gives ANNarchy's default `[2, 3, ..., L + 1]`
+/// for `L` matrices (deeper layers receive more); one value applies to
+/// every matrix (ANNarchy's scalar); otherwise one value per matrix.
+///
+/// # Errors
+///
+/// [`Error::Invalid`] when `scale_factor` has neither one nor `L` values,
+/// or for a matrix without positive weight (ANNarchy would divide by 0).
+pub fn normalization_factors(
+    weights: &[Vec<Vec<f64>>],
+    scale_factor: Option<&[f64]>,
+) -> Result<Vec<f64>> {
+    let n = weights.len();
+    let scale: Vec<f64> = match scale_factor {
+        None => (0..n).map(|l| (l + 2) as f64).collect(),
+        Some([s]) => vec![*s; n],
+        Some(s) if s.len() == n => s.to_vec(),
+        Some(s) => {
+            return Err(invalid(format!(
+                "the length of the scale_factor list ({}) must be equal to the number of \
+                 projections ({n})",
+                s.len()
+            )));
+        }
+    };
+    weights
+        .iter()
+        .zip(scale)
+        .enumerate()
+        .map(|(l, (w, s))| {
+            let max = w
+                .iter()
+                .map(|row| row.iter().filter(|&&x| x > 0.0).sum::<f64>())
+                .fold(0.0, f64::max);
+            if max > 0.0 {
+                Ok(s / max)
+            } else {
+                Err(invalid(format!(
+                    "weight matrix {l} has no positive weight: it cannot be normalised"
+                )))
+            }
+        })
+        .collect()
+}
+
+fn invalid(reason: impl Into<String>) -> Error {
+    Error::Invalid {
+        object: "ANN-to-SNN converter".into(),
+        reason: reason.into(),
+    }
+}
+
+fn unsupported(name: &str, what: &str) -> Error {
+    invalid(format!(
+        "layer `{name}` is a {what}, which cannot be converted: ANNarchy's {what} reads the \
+         `mask` of a spiking population, and the run-time's shared-weight projections read the \
+         rate `r` of a rate-coded one"
+    ))
+}
