@@ -108,6 +108,20 @@ impl Emitter<'_> {
         if p < min { quote!((#t)) } else { t }
     }
 
+    /// Calls the `f64` method `m` on `recv`: `recv.m(args)`, or
+    /// `f64::m(recv, args)` when `recv` holds only numbers, whose type a
+    /// method call would leave ambiguous (`f64::powf(2.0, t)`).
+    fn method(&self, recv: &Expr, m: &str, args: &[TokenStream]) -> TokenStream {
+        let m = format_ident!("{}", m);
+        if recv.has_no_names() {
+            let x = self.num(recv);
+            quote!(f64::#m(#x #(, #args)*))
+        } else {
+            let x = self.num_at(recv, 4);
+            quote!(#x.#m(#(#args),*))
+        }
+    }
+
     /// Emits `e` as an `f64` expression with its precedence: 0 conditional,
     /// 1 sum, 2 product, 3 unary minus, 4 call or atom.
     fn num_p(&self, e: &Expr) -> (TokenStream, u8) {
@@ -147,40 +161,32 @@ impl Emitter<'_> {
                         (quote!(#x / #y), 2)
                     }
                 }
-                BinOp::Pow => {
-                    let x = self.num_at(a, 4);
-                    match **b {
-                        Expr::Num(n) if n.fract() == 0.0 && n.abs() <= 64.0 => {
-                            let n = Literal::i32_unsuffixed(n as i32);
-                            (quote!(#x.powi(#n)), 4)
-                        }
-                        _ => {
-                            let y = self.num(b);
-                            (quote!(#x.powf(#y)), 4)
-                        }
+                BinOp::Pow => match **b {
+                    Expr::Num(n) if n.fract() == 0.0 && n.abs() <= 64.0 => {
+                        let n = Literal::i32_unsuffixed(n as i32);
+                        (self.method(a, "powi", &[quote!(#n)]), 4)
                     }
-                }
+                    _ => (self.method(a, "powf", &[self.num(b)]), 4),
+                },
                 _ => unreachable!("boolean operators are handled above"),
             },
             Expr::Call(f, args) => {
                 let a: Vec<TokenStream> = args.iter().map(|a| self.num(a)).collect();
                 let t = match f {
                     Func::Math(m) => {
-                        let recv = self.num_at(&args[0], 4);
+                        let recv = &args[0];
                         match (*m, &a[1..]) {
-                            ("fabs" | "abs", []) => quote!(#recv.abs()),
-                            ("log", []) => quote!(#recv.ln()),
-                            ("pow", [y]) => quote!(#recv.powf(#y)),
+                            ("fabs" | "abs", []) => self.method(recv, "abs", &[]),
+                            ("log", []) => self.method(recv, "ln", &[]),
+                            ("pow", [y]) => self.method(recv, "powf", std::slice::from_ref(y)),
                             ("fmod", [_]) => {
                                 let (x, y) = (self.num_at(&args[0], 2), self.num_at(&args[1], 3));
                                 return (quote!(#x % #y), 2);
                             }
-                            ("atan2", [y]) => quote!(#recv.atan2(#y)),
-                            ("hypot", [y]) => quote!(#recv.hypot(#y)),
-                            (name, []) => {
-                                let m = format_ident!("{}", name);
-                                quote!(#recv.#m())
+                            ("atan2" | "hypot", [y]) => {
+                                self.method(recv, m, std::slice::from_ref(y))
                             }
+                            (name, []) => self.method(recv, name, &[]),
                             _ => unreachable!("arity checked during analysis"),
                         }
                     }

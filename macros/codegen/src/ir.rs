@@ -113,6 +113,20 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// Whether the expression holds only numbers and operations on them (no
+    /// name, no call of a user function or of a random distribution).
+    pub fn has_no_names(&self) -> bool {
+        match self {
+            Expr::Num(_) | Expr::Bool(_) => true,
+            Expr::Var(_) => false,
+            Expr::Neg(a) | Expr::Not(a) => a.has_no_names(),
+            Expr::Bin(_, a, b) => a.has_no_names() && b.has_no_names(),
+            Expr::Call(Func::Math(_), args) => args.iter().all(Expr::has_no_names),
+            Expr::Call(..) => false,
+            Expr::Ite(c, a, b) => c.has_no_names() && a.has_no_names() && b.has_no_names(),
+        }
+    }
+
     /// `a op b`
     pub fn bin(op: BinOp, a: Expr, b: Expr) -> Expr {
         Expr::Bin(op, Box::new(a), Box::new(b))
