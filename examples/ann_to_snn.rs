@@ -6,13 +6,23 @@
 //! of integrate-and-fire neurons with Poisson-like inputs, whose class is
 //! the output neuron that spikes most.
 //!
+//! Then the same for a small convolutional network (a 'same' 3x3
+//! convolution of 4 filters, ReLU, 2x2 max-pooling, dense 10, no biases;
+//! `examples/data/make_conv_digits.py` trained it and wrote
+//! `digits_conv.onnx`), whose convolution and pooling read the decaying
+//! `mask` of the spiking neurons before them, as in ANNarchy.
+//!
 //! Run with `cargo run --release --example ann_to_snn [duration_ms]`
 //! (default 500 ms per digit).
 
 use annarchy::ann_to_snn::{AnnToSnnConverter, HiddenNeuron, InputEncoding, ReadOut};
-use annarchy::runtime::onnx::{Layer, Model};
+use annarchy::runtime::onnx::{Conv, Dense, Layer, Model};
 
 const MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/digits_mlp.onnx");
+const CONV_MODEL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/data/digits_conv.onnx"
+);
 const DIGITS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/digits_test.csv");
 
 /// The result of `main` and of the loading functions.
@@ -37,7 +47,7 @@ fn load_digits() -> Result<(Vec<usize>, Vec<Vec<f64>>)> {
 /// The class the original network gives: `argmax(W_L ... relu(W_1 x))`,
 /// ReLU after every hidden layer (the softmax of the output does not
 /// change the argmax).
-fn ann_predict(dense: &[&annarchy::runtime::onnx::Dense], x: &[f64]) -> usize {
+fn ann_predict(dense: &[&Dense], x: &[f64]) -> usize {
     let mut a = x.to_vec();
     for (l, d) in dense.iter().enumerate() {
         a = d
@@ -51,6 +61,43 @@ fn ann_predict(dense: &[&annarchy::runtime::onnx::Dense], x: &[f64]) -> usize {
     }
     (0..a.len())
         .max_by(|&i, &j| a[i].total_cmp(&a[j]))
+        .unwrap_or(0)
+}
+
+/// The class the original conv net gives: 'same' 3x3 convolution of the
+/// 8x8 image, ReLU, 2x2 max-pooling, flatten in ONNX's (channel, row,
+/// column) order, dense, argmax.
+fn conv_ann_predict(conv: &Conv, dense: &Dense, x: &[f64]) -> usize {
+    let f = conv.out_channels;
+    let mut flat = Vec::with_capacity(f * 16);
+    let relu_conv = |o: usize, y: usize, x0: usize| {
+        let mut s = 0.0;
+        for dy in 0..3 {
+            for dx in 0..3 {
+                let (yy, xx) = ((y + dy).wrapping_sub(1), (x0 + dx).wrapping_sub(1));
+                if yy < 8 && xx < 8 {
+                    s += conv.weights[o * 9 + dy * 3 + dx] * x[yy * 8 + xx];
+                }
+            }
+        }
+        f64::max(s, 0.0)
+    };
+    for o in 0..f {
+        for y in 0..4 {
+            for x0 in 0..4 {
+                let block = [(0, 0), (0, 1), (1, 0), (1, 1)]
+                    .map(|(dy, dx)| relu_conv(o, 2 * y + dy, 2 * x0 + dx));
+                flat.push(block.into_iter().fold(0.0, f64::max));
+            }
+        }
+    }
+    let out: Vec<f64> = dense
+        .weights
+        .iter()
+        .map(|row| row.iter().zip(&flat).map(|(w, h)| w * h).sum())
+        .collect();
+    (0..out.len())
+        .max_by(|&i, &j| out[i].total_cmp(&out[j]))
         .unwrap_or(0)
 }
 
@@ -100,6 +147,43 @@ fn main() -> Result<()> {
     println!("original network accuracy: {:.1} %", 100.0 * ann_accuracy);
     println!(
         "spiking network accuracy:  {:.1} % ({duration} ms per digit, simulated in {:.2} s)",
+        100.0 * snn_accuracy,
+        elapsed.as_secs_f64()
+    );
+
+    // The convolutional network.
+    let model = Model::load(CONV_MODEL)?;
+    let layers = model.layers()?.layers;
+    let (Some(Layer::Conv(conv)), Some(Layer::Dense(dense))) = (layers.first(), layers.last())
+    else {
+        return Err("digits_conv.onnx: a convolution first and a dense layer last expected".into());
+    };
+    let ann: Vec<usize> = samples
+        .iter()
+        .map(|x| conv_ann_predict(conv, dense, x))
+        .collect();
+    let ann_accuracy = accuracy(&ann, &labels);
+    let mut snn = AnnToSnnConverter::new(
+        InputEncoding::Cpn,
+        HiddenNeuron::IaF,
+        ReadOut::SpikeCount,
+        100.0,
+    )?
+    .seed(1);
+    snn.load_onnx(CONV_MODEL, None)?;
+    println!();
+    print!("{}", snn.description());
+    println!("normalisation factors: {:?}", snn.factors());
+    let start = std::time::Instant::now();
+    let predicted = snn.predict(&samples, duration)?;
+    let elapsed = start.elapsed();
+    let snn_accuracy = accuracy(&predicted, &labels);
+    println!(
+        "original conv network accuracy: {:.1} %",
+        100.0 * ann_accuracy
+    );
+    println!(
+        "spiking conv network accuracy:  {:.1} % ({duration} ms per digit, simulated in {:.2} s)",
         100.0 * snn_accuracy,
         elapsed.as_secs_f64()
     );

@@ -10,7 +10,11 @@
 //! (`g_exc += w` at each pre-synaptic spike, ANNarchy's default spiking
 //! synapse) whose weights are the layer's, normalised per layer (Diehl et
 //! al. 2015, see [`normalization_factors`]); the last dense layer is the
-//! read-out ([`ReadOut`]).
+//! read-out ([`ReadOut`]). Convolutions and poolings become populations of
+//! the same neurons reached by a
+//! [`Convolution`](crate::runtime::convolution::Convolution) or a
+//! [`Pooling`](crate::runtime::convolution::Pooling) that reads the
+//! decaying `mask` of the spiking pre-synaptic neurons at every step.
 //!
 //! ```no_run
 //! use annarchy::ann_to_snn::{AnnToSnnConverter, HiddenNeuron, InputEncoding, ReadOut};
@@ -37,10 +41,35 @@
 //! shape of the graph's input without its first (batch) dimension (the
 //! first dense layer's number of inputs when the file gives no shape); the
 //! samples given to [`AnnToSnnConverter::predict`] are flat, in the
-//! row-major order of that shape. Each dense layer (`MatMul` or `Gemm`)
-//! gives a population named after the layer; its activation, a `Flatten`,
-//! `Reshape` or a separate activation layer are skipped (ANNarchy skips the
-//! layers it does not convert). As in ANNarchy:
+//! row-major order of that shape. An input of three dimensions is an
+//! image, ONNX's `(channels, height, width)`: its population is ANNarchy's
+//! (Keras's) `(height, width, channels)`, and the converter puts each
+//! sample's values in that order.
+//!
+//! Each dense layer (`MatMul` or `Gemm`) gives a population named after the
+//! layer; its activation, a `Flatten`, `Reshape` or a separate activation
+//! layer are skipped (ANNarchy skips the layers it does not convert). As in
+//! ANNarchy's converter for Keras's `Conv2D`, `MaxPooling2D` and
+//! `AveragePooling2D`:
+//!
+//! * a `Conv` (no bias, or a bias of zeros; strides and dilations 1, one
+//!   group, the `'same'` padding: `pads` of `(k - 1) / 2` before and the
+//!   rest after, or `auto_pad` `SAME_UPPER`) gives a population `(height,
+//!   width, filters)` reached by a convolution named `conv_proj_n` with
+//!   the bank of filters `(filters, kh, kw, channels)` (ONNX's `(filters,
+//!   channels, kh, kw)` moved), normalised like a dense layer with one row
+//!   per filter;
+//! * a `MaxPool` or `AveragePool` of disjoint blocks (strides equal to the
+//!   extent, no padding) gives a population `(height / kh, width / kw,
+//!   channels)` reached by a pooling named `pool_proj_n` (`max` or `mean`,
+//!   extent `(kh, kw, 1)`); it has no weights, its normalisation factor is
+//!   1, but it takes its place in the list of scale factors;
+//! * a `Flatten` (axis 1) or a `Reshape` to `(batch, -1)` of feature maps
+//!   keeps ANNarchy's rank order `(row, column, channel)`: the columns of
+//!   the next dense layer, which ONNX orders `(channel, row, column)`, are
+//!   permuted to match.
+//!
+//! Also as in ANNarchy:
 //!
 //! * the layers are numbered from 1 (0 is the input), and the threshold of
 //!   a hidden population is `vt = 1 - 0.05 * index`;
@@ -50,11 +79,8 @@
 //! * the projection into the `n`-th population is named `dense_proj_n`;
 //! * a bias is refused unless all its values are 0.
 //!
-//! Convolutions and poolings are refused: in ANNarchy they read the `mask`
-//! of the spiking pre-synaptic population, and the run-time's
-//! [`Convolution`](crate::runtime::convolution::Convolution) and
-//! [`Pooling`](crate::runtime::convolution::Pooling) read the rate `r` of
-//! a rate-coded one.
+//! Other padding, strides or reshapes are refused with an error naming the
+//! layer.
 //!
 //! # Randomness
 //!
@@ -72,8 +98,9 @@
 use std::path::Path;
 
 use crate::models::{CPN, DefaultSpikingSynapse, IB, IaF, IaF_Acc, IaF_TTKS, PSO};
+use crate::runtime::convolution::{Kernel, Operation};
 use crate::runtime::network::{AnyPop, AnyProj, MonitorId, Network, NetworkBuilder, StopOperator};
-use crate::runtime::onnx::{self, Layer};
+use crate::runtime::onnx::{self, FeedForward, Layer, PoolOperation};
 use crate::runtime::random::{RandomDistribution, stream};
 use crate::{Error, Result};
 
@@ -133,6 +160,9 @@ struct Converted {
     projections: Vec<AnyProj>,
     factors: Vec<f64>,
     description: String,
+    /// For an input in (height, width, channels): the index, in the
+    /// sample's (channels, height, width) order, of each input neuron.
+    input_order: Option<Vec<usize>>,
     /// Samples presented since the network was built.
     presented: u64,
 }
@@ -239,12 +269,14 @@ impl AnnToSnnConverter {
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] for a layer that cannot be converted (convolution,
-    /// pooling, a non-zero bias), a dense layer whose number of inputs is
-    /// not the size of the population before it, a network without dense
-    /// layer, a `scale_factor` of the wrong length or a layer without
-    /// positive weight; the errors of [`onnx::Model::layers`] and of the
-    /// network's construction.
+    /// [`Error::Invalid`] for a layer that cannot be converted (a non-zero
+    /// bias, a convolution that is not a 2-D one with strides 1, dilations
+    /// 1, one group and ANNarchy's `'same'` padding, a pooling whose
+    /// strides are not its extent or with padding, a reshape that is not a
+    /// flatten), a layer whose input does not have the shape the previous
+    /// layer gives, a network without projection, a `scale_factor` of the
+    /// wrong length or a weighted layer without positive weight; the errors
+    /// of [`onnx::Model::layers`] and of the network's construction.
     pub fn load_model(
         &mut self,
         model: &onnx::Model,
@@ -252,115 +284,129 @@ impl AnnToSnnConverter {
     ) -> Result<&mut Network> {
         self.converted = None;
         let net = model.layers()?;
-        let dense: Vec<&onnx::Dense> = net
-            .layers
+        let plan = plan(&net)?;
+        let weights: Vec<Vec<Vec<f64>>> = plan
+            .steps
             .iter()
-            .filter_map(|l| match l {
-                Layer::Dense(d) => Some(d),
-                _ => None,
+            .filter_map(|step| match step {
+                Step::Dense { weights, .. } => Some(weights.clone()),
+                Step::Conv { bank, shape, .. } => Some(
+                    bank.chunks(shape[1..].iter().product())
+                        .map(<[f64]>::to_vec)
+                        .collect(),
+                ),
+                Step::Pool { .. } => Some(Vec::new()),
+                Step::Skip { .. } => None,
             })
             .collect();
-        for layer in &net.layers {
-            match layer {
-                Layer::Conv(c) => return Err(unsupported(&c.name, "convolution")),
-                Layer::Pool(p) => return Err(unsupported(&p.name, "pooling")),
-                Layer::Dense(d) if d.bias.as_ref().is_some_and(|b| b.iter().any(|&x| x != 0.0)) => {
-                    return Err(invalid(format!(
-                        "layer `{}` has a bias: the converted network must have none",
-                        d.name
-                    )));
-                }
-                _ => {}
-            }
-        }
-        let Some(first) = dense.first() else {
-            return Err(invalid("the network has no dense layer to convert"));
-        };
-        let weights: Vec<Vec<Vec<f64>>> = dense.iter().map(|d| d.weights.clone()).collect();
         let factors = normalization_factors(&weights, scale_factor.as_deref())?;
 
-        // The input's shape without the batch dimension.
-        let shape: Vec<usize> = match &net.input.shape {
-            Some(dims) if dims.len() > 1 && dims[1..].iter().all(Option::is_some) => {
-                dims[1..].iter().map(|d| d.unwrap_or(0)).collect()
-            }
-            _ => vec![first.inputs],
-        };
         let mut description = String::new();
         let mut b = Network::builder().dt(self.dt)?.seed(self.seed);
         let input_name = net.input.name.as_str();
-        let input = self.add_input(&mut b, input_name, &shape)?;
-        description += &format!("* Input layer: {input_name}, {shape:?}\n");
+        let input = self.add_input(&mut b, input_name, &plan.input_shape)?;
+        description += &format!("* Input layer: {input_name}, {:?}\n", plan.input_shape);
         let mut pops = vec![input];
-        let mut sizes = vec![shape.iter().product::<usize>()];
         let mut projections = Vec::new();
         let last = net.layers.len();
-        let mut dense_index = 0;
-        for (i, layer) in net.layers.iter().enumerate() {
+        let mut level = 0;
+        for (i, step) in plan.steps.iter().enumerate() {
             let idx = i + 1;
-            let Layer::Dense(d) = layer else {
-                description += &format!("* {} skipped.\n", layer.name());
-                continue;
-            };
-            let pre_size = *sizes.last().expect("the input population");
-            if d.inputs != pre_size {
-                return Err(invalid(format!(
-                    "layer `{}` has {} inputs but the population before it has {pre_size} \
-                     neurons",
-                    d.name, d.inputs
-                )));
-            }
-            let readout = idx == last;
-            let pop = match (readout, self.read_out) {
-                (true, ReadOut::MembranePotential) => {
-                    b.population::<IaF_Acc>(&d.name, d.outputs)?.into()
-                }
-                (true, ReadOut::TimeToFirstSpike) => {
-                    b.population::<IaF>(&d.name, d.outputs)?.into()
-                }
-                (true, ReadOut::TimeToKSpikes(k)) => {
-                    let p = b.population::<IaF_TTKS>(&d.name, d.outputs)?;
-                    b.set(p, "k", f64::from(k))?;
-                    p.into()
-                }
-                _ => match self.hidden {
-                    HiddenNeuron::IaF => b.population::<IaF>(&d.name, d.outputs)?.into(),
-                },
-            };
-            if !readout {
-                b.set(pop, "vt", 1.0 - 0.05 * idx as f64)?;
-            }
-            description += &format!("* Dense layer: {}, {} \n", d.name, d.outputs);
-            let factor = factors[dense_index];
-            dense_index += 1;
-            let matrix: Vec<Vec<Option<f64>>> = d
-                .weights
-                .iter()
-                .map(|row| row.iter().map(|&w| Some(w * factor)).collect())
-                .collect();
             let pre = *pops.last().expect("the input population");
-            pops.push(pop);
-            sizes.push(d.outputs);
-            let proj = b
-                .projection::<DefaultSpikingSynapse>(pre, pop, "exc")
-                .name(&format!("dense_proj_{}", pops.len()))
-                .connect_from_matrix(&matrix)?;
-            projections.push(proj.into());
-            let all: Vec<f64> = d.weights.iter().flatten().copied().collect();
-            let n = all.len() as f64;
-            let mean = all.iter().sum::<f64>() / n;
-            let std = (all.iter().map(|w| (w - mean).powi(2)).sum::<f64>() / n).sqrt();
-            let (min, max) = all
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &w| {
-                    (a.min(w), b.max(w))
-                });
-            description += &format!(
-                "    weights: ({}, {})\n    mean {mean}, std {std}\n    min {min}, max {max}\n",
-                d.outputs, d.inputs
-            );
+            match step {
+                Step::Skip { name } => {
+                    description += &format!("* {name} skipped.\n");
+                }
+                Step::Dense {
+                    name,
+                    inputs,
+                    outputs,
+                    weights,
+                } => {
+                    let readout = idx == last;
+                    let pop = match (readout, self.read_out) {
+                        (true, ReadOut::MembranePotential) => {
+                            b.population::<IaF_Acc>(name, *outputs)?.into()
+                        }
+                        (true, ReadOut::TimeToFirstSpike) => {
+                            b.population::<IaF>(name, *outputs)?.into()
+                        }
+                        (true, ReadOut::TimeToKSpikes(k)) => {
+                            let p = b.population::<IaF_TTKS>(name, *outputs)?;
+                            b.set(p, "k", f64::from(k))?;
+                            p.into()
+                        }
+                        _ => self.hidden_population(&mut b, name, &[*outputs])?,
+                    };
+                    if !readout {
+                        b.set(pop, "vt", 1.0 - 0.05 * idx as f64)?;
+                    }
+                    description += &format!("* Dense layer: {name}, {outputs} \n");
+                    let factor = factors[level];
+                    level += 1;
+                    let matrix: Vec<Vec<Option<f64>>> = weights
+                        .iter()
+                        .map(|row| row.iter().map(|&w| Some(w * factor)).collect())
+                        .collect();
+                    pops.push(pop);
+                    let proj = b
+                        .projection::<DefaultSpikingSynapse>(pre, pop, "exc")
+                        .name(&format!("dense_proj_{}", pops.len()))
+                        .connect_from_matrix(&matrix)?;
+                    projections.push(proj.into());
+                    description += &format!("    weights: ({outputs}, {inputs})\n");
+                    description += &statistics(weights.iter().flatten().copied());
+                }
+                Step::Conv {
+                    name,
+                    geometry,
+                    shape,
+                    bank,
+                } => {
+                    let pop = self.hidden_population(&mut b, name, geometry)?;
+                    b.set(pop, "vt", 1.0 - 0.05 * idx as f64)?;
+                    description += &format!("* Conv2D layer: {name}, {geometry:?} \n");
+                    let factor = factors[level];
+                    level += 1;
+                    let kernel = Kernel::new(shape, bank.iter().map(|w| w * factor).collect())?;
+                    pops.push(pop);
+                    let proj = b
+                        .convolution(pre, pop, "exc")
+                        .name(&format!("conv_proj_{}", pops.len()))
+                        .pre_variable("mask")
+                        .connect_filters(&kernel)?;
+                    projections.push(proj.into());
+                }
+                Step::Pool {
+                    name,
+                    geometry,
+                    extent,
+                    operation,
+                } => {
+                    let pop = self.hidden_population(&mut b, name, geometry)?;
+                    b.set(pop, "vt", 1.0 - 0.05 * idx as f64)?;
+                    let kind = match operation {
+                        Operation::Max => "MaxPooling2D",
+                        _ => "AveragePooling2D",
+                    };
+                    description += &format!("* {kind} layer: {name}, {geometry:?} \n");
+                    level += 1;
+                    pops.push(pop);
+                    let proj = b
+                        .pooling(pre, pop, "exc")
+                        .name(&format!("pool_proj_{}", pops.len()))
+                        .operation(*operation)
+                        .pre_variable("mask")
+                        .extent(extent)
+                        .connect_pooling()?;
+                    projections.push(proj.into());
+                }
+            }
         }
-        let output = *pops.last().expect("at least one dense layer");
+        if projections.is_empty() {
+            return Err(invalid("the network has no layer to convert"));
+        }
+        let output = *pops.last().expect("at least one layer");
         let monitor = b.monitor(output, &["v", "spike"])?;
         let net = b.build()?;
         let converted = self.converted.insert(Converted {
@@ -371,9 +417,21 @@ impl AnnToSnnConverter {
             projections,
             factors,
             description,
+            input_order: plan.input_order,
             presented: 0,
         });
         Ok(&mut converted.net)
+    }
+
+    fn hidden_population(
+        &self,
+        b: &mut NetworkBuilder,
+        name: &str,
+        geometry: &[usize],
+    ) -> Result<AnyPop> {
+        Ok(match self.hidden {
+            HiddenNeuron::IaF => b.population::<IaF>(name, geometry)?.into(),
+        })
     }
 
     fn add_input(&self, b: &mut NetworkBuilder, name: &str, shape: &[usize]) -> Result<AnyPop> {
@@ -506,11 +564,11 @@ impl AnnToSnnConverter {
         c.net.reset(true, false, false, true);
         c.net.set_seed(seed.wrapping_add(c.presented));
         c.presented += 1;
-        c.net.set(
-            c.input,
-            "rates",
-            sample.iter().map(|x| x * max_f).collect::<Vec<f64>>(),
-        )?;
+        let rates: Vec<f64> = match &c.input_order {
+            Some(order) => order.iter().map(|&i| sample[i] * max_f).collect(),
+            None => sample.iter().map(|x| x * max_f).collect(),
+        };
+        c.net.set(c.input, "rates", rates)?;
         let classes = c.net.population_size(c.output);
         match read_out {
             ReadOut::SpikeCount => c.net.simulate(duration)?,
@@ -566,7 +624,10 @@ pub fn argmax_all(values: &[f64]) -> Vec<usize> {
 /// `_normalize_weights`, the model-based normalisation of Diehl et al.
 /// 2015): `factor_l = scale_factor_l / max_i sum_j max(w_ij, 0)`, the
 /// largest input a post-synaptic neuron can receive when every
-/// pre-synaptic neuron is active, each matrix given `post x pre`.
+/// pre-synaptic neuron is active, each matrix given `post x pre` (a
+/// convolution's bank: one row per filter, its `height x width x channels`
+/// weights). An empty matrix (a pooling, which has no weights) gets the
+/// factor 1 but takes its place in the list of scales, as in ANNarchy.
 ///
 /// `scale_factor`: `None` gives ANNarchy's default `[2, 3, ..., L + 1]`
 /// for `L` matrices (deeper layers receive more); one value applies to
@@ -598,6 +659,10 @@ pub fn normalization_factors(
         .zip(scale)
         .enumerate()
         .map(|(l, (w, s))| {
+            if w.is_empty() {
+                // A pooling: no weights, factor 1 (its scale is not used).
+                return Ok(1.0);
+            }
             let max = w
                 .iter()
                 .map(|row| row.iter().filter(|&&x| x > 0.0).sum::<f64>())
@@ -613,17 +678,329 @@ pub fn normalization_factors(
         .collect()
 }
 
+/// ANNarchy's weight statistics of a dense layer (`show_info`).
+fn statistics(weights: impl Iterator<Item = f64> + Clone) -> String {
+    let n = weights.clone().count() as f64;
+    let mean = weights.clone().sum::<f64>() / n;
+    let std = (weights.clone().map(|w| (w - mean).powi(2)).sum::<f64>() / n).sqrt();
+    let (min, max) = weights.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), w| {
+        (a.min(w), b.max(w))
+    });
+    format!("    mean {mean}, std {std}\n    min {min}, max {max}\n")
+}
+
+/// What the converter makes of one layer of the ONNX list.
+enum Step {
+    /// A layer without population (flatten, reshape, activation).
+    Skip { name: String },
+    /// A dense layer: its weights (`outputs x inputs`), columns in the
+    /// order of the ranks of the population before it.
+    Dense {
+        name: String,
+        inputs: usize,
+        outputs: usize,
+        weights: Vec<Vec<f64>>,
+    },
+    /// A convolution: ANNarchy's bank of filters `(filters, height, width,
+    /// channels)`, row-major, onto a population `(height, width,
+    /// filters)`.
+    Conv {
+        name: String,
+        geometry: Vec<usize>,
+        shape: Vec<usize>,
+        bank: Vec<f64>,
+    },
+    /// A pooling onto a population `(height, width, channels)`.
+    Pool {
+        name: String,
+        geometry: Vec<usize>,
+        extent: Vec<usize>,
+        operation: Operation,
+    },
+}
+
+/// The layers checked and put in ANNarchy's layout.
+struct Plan {
+    input_shape: Vec<usize>,
+    input_order: Option<Vec<usize>>,
+    steps: Vec<Step>,
+}
+
+/// What the previous layer gives.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Shape {
+    /// A vector of this many values.
+    Flat(usize),
+    /// Feature maps: ANNarchy's population `(height, width, channels)`,
+    /// ONNX's tensor `(channels, height, width)`.
+    Maps { h: usize, w: usize, c: usize },
+}
+
+impl Shape {
+    fn size(self) -> usize {
+        match self {
+            Shape::Flat(n) => n,
+            Shape::Maps { h, w, c } => h * w * c,
+        }
+    }
+}
+
+/// The ONNX index `(channel, row, column)` of each rank of a population
+/// `(h, w, c)` in ANNarchy's (and Keras's) row-major order `(row, column,
+/// channel)`.
+fn channels_last_order(h: usize, w: usize, c: usize) -> Vec<usize> {
+    let mut order = Vec::with_capacity(h * w * c);
+    for y in 0..h {
+        for x in 0..w {
+            for ch in 0..c {
+                order.push(ch * h * w + y * w + x);
+            }
+        }
+    }
+    order
+}
+
+/// Checks the layers, computes the shapes, and puts the weights in
+/// ANNarchy's layout.
+fn plan(net: &FeedForward) -> Result<Plan> {
+    let first_dense = net.layers.iter().find_map(|l| match l {
+        Layer::Dense(d) => Some(d.inputs),
+        _ => None,
+    });
+    // The input's shape without the batch dimension.
+    let dims: Option<Vec<usize>> = match &net.input.shape {
+        Some(dims) if dims.len() > 1 && dims[1..].iter().all(Option::is_some) => {
+            Some(dims[1..].iter().map(|d| d.unwrap_or(0)).collect())
+        }
+        _ => None,
+    };
+    let (input_shape, input_order, mut shape) = match dims {
+        Some(d) if d.len() == 3 => {
+            let (c, h, w) = (d[0], d[1], d[2]);
+            let order = (c > 1).then(|| channels_last_order(h, w, c));
+            (vec![h, w, c], order, Shape::Maps { h, w, c })
+        }
+        Some(d) => {
+            let n = d.iter().product();
+            (d, None, Shape::Flat(n))
+        }
+        None => match first_dense {
+            Some(n) => (vec![n], None, Shape::Flat(n)),
+            None => return Err(invalid("the graph's input has no known shape")),
+        },
+    };
+    // The ONNX index of each rank of the population before, once feature
+    // maps are flattened.
+    let mut order: Option<Vec<usize>> = None;
+    let mut steps = Vec::with_capacity(net.layers.len());
+    for layer in &net.layers {
+        let step = match layer {
+            Layer::Dense(d) => {
+                if d.bias.as_ref().is_some_and(|b| b.iter().any(|&x| x != 0.0)) {
+                    return Err(invalid(format!(
+                        "layer `{}` has a bias: the converted network must have none",
+                        d.name
+                    )));
+                }
+                let Shape::Flat(n) = shape else {
+                    return Err(invalid(format!(
+                        "layer `{}` is a dense layer on feature maps {shape:?}: flatten them \
+                         first",
+                        d.name
+                    )));
+                };
+                if d.inputs != n {
+                    return Err(invalid(format!(
+                        "layer `{}` has {} inputs but the population before it has {n} neurons",
+                        d.name, d.inputs
+                    )));
+                }
+                let weights = match order.take() {
+                    Some(o) => d
+                        .weights
+                        .iter()
+                        .map(|row| o.iter().map(|&j| row[j]).collect())
+                        .collect(),
+                    None => d.weights.clone(),
+                };
+                shape = Shape::Flat(d.outputs);
+                Step::Dense {
+                    name: d.name.clone(),
+                    inputs: d.inputs,
+                    outputs: d.outputs,
+                    weights,
+                }
+            }
+            Layer::Conv(cv) => {
+                let (step, out) = conv_step(cv, shape)?;
+                shape = out;
+                step
+            }
+            Layer::Pool(p) => {
+                let (step, out) = pool_step(p, shape)?;
+                shape = out;
+                step
+            }
+            Layer::Flatten { name, axis } => {
+                if let Shape::Maps { h, w, c } = shape {
+                    if *axis != 1 {
+                        return Err(invalid(format!(
+                            "layer `{name}` flattens from axis {axis}: only a flatten of \
+                             whole samples (axis 1) can be converted"
+                        )));
+                    }
+                    order = Some(channels_last_order(h, w, c));
+                    shape = Shape::Flat(h * w * c);
+                }
+                Step::Skip { name: name.clone() }
+            }
+            Layer::Reshape { name, shape: to } => {
+                let n = shape.size() as i64;
+                let flat = to.len() == 2
+                    && (-1..=1).contains(&to[0])
+                    && (to[1] == n || (to[1] == -1 && to[0] != -1));
+                if !flat {
+                    return Err(invalid(format!(
+                        "layer `{name}` reshapes {shape:?} to {to:?}: only a flatten of whole \
+                         samples can be converted"
+                    )));
+                }
+                if let Shape::Maps { h, w, c } = shape {
+                    order = Some(channels_last_order(h, w, c));
+                    shape = Shape::Flat(h * w * c);
+                }
+                Step::Skip { name: name.clone() }
+            }
+            Layer::Activation { name, .. } => Step::Skip { name: name.clone() },
+        };
+        steps.push(step);
+    }
+    Ok(Plan {
+        input_shape,
+        input_order,
+        steps,
+    })
+}
+
+fn conv_step(cv: &onnx::Conv, shape: Shape) -> Result<(Step, Shape)> {
+    let name = &cv.name;
+    let refuse = |why: String| Err(invalid(format!("layer `{name}` is a convolution {why}")));
+    let Shape::Maps { h, w, c } = shape else {
+        return refuse(format!(
+            "over an input of shape {shape:?}: it needs feature maps (channels, height, width)"
+        ));
+    };
+    if cv
+        .bias
+        .as_ref()
+        .is_some_and(|b| b.iter().any(|&x| x != 0.0))
+    {
+        return Err(invalid(format!(
+            "layer `{name}` has a bias: the converted network must have none"
+        )));
+    }
+    if cv.group != 1 || cv.in_channels != c {
+        return refuse(format!(
+            "of {} groups of {} channels over {c} channels: ANNarchy's filters see all the \
+             channels",
+            cv.group, cv.in_channels
+        ));
+    }
+    if cv.strides.iter().any(|&s| s != 1) || cv.dilations.iter().any(|&d| d != 1) {
+        return refuse(format!(
+            "with strides {:?} and dilations {:?}: only strides and dilations 1 can be converted",
+            cv.strides, cv.dilations
+        ));
+    }
+    // ANNarchy centres a kernel of size k on element (k - 1) / 2: Keras's
+    // and ONNX's 'same' padding (SAME_UPPER), the output as large as the input.
+    let [kh, kw] = cv.kernel_shape;
+    let same = [
+        (kh - 1) / 2,
+        (kw - 1) / 2,
+        kh - 1 - (kh - 1) / 2,
+        kw - 1 - (kw - 1) / 2,
+    ];
+    let pads_ok = match cv.auto_pad.as_str() {
+        "SAME_UPPER" => true,
+        "SAME_LOWER" => kh % 2 == 1 && kw % 2 == 1,
+        "NOTSET" => cv.pads == same,
+        _ => false,
+    };
+    if !pads_ok {
+        return refuse(format!(
+            "with padding {:?} (auto_pad {}): only the 'same' padding {same:?} can be converted",
+            cv.pads, cv.auto_pad
+        ));
+    }
+    let m = cv.out_channels;
+    // ONNX (out, in, kh, kw) -> ANNarchy (out, kh, kw, in).
+    let mut bank = Vec::with_capacity(cv.weights.len());
+    for o in 0..m {
+        for y in 0..kh {
+            for x in 0..kw {
+                for i in 0..c {
+                    bank.push(cv.weights[((o * c + i) * kh + y) * kw + x]);
+                }
+            }
+        }
+    }
+    Ok((
+        Step::Conv {
+            name: name.clone(),
+            geometry: vec![h, w, m],
+            shape: vec![m, kh, kw, c],
+            bank,
+        },
+        Shape::Maps { h, w, c: m },
+    ))
+}
+
+fn pool_step(p: &onnx::Pool, shape: Shape) -> Result<(Step, Shape)> {
+    let name = &p.name;
+    let refuse = |why: String| Err(invalid(format!("layer `{name}` is a pooling {why}")));
+    let Shape::Maps { h, w, c } = shape else {
+        return refuse(format!(
+            "over an input of shape {shape:?}: it needs feature maps (channels, height, width)"
+        ));
+    };
+    let [ph, pw] = p.kernel_shape[..] else {
+        return refuse(format!(
+            "of extent {:?}: only 2-D poolings can be converted",
+            p.kernel_shape
+        ));
+    };
+    if p.strides != p.kernel_shape || p.pads.iter().any(|&x| x != 0) {
+        return refuse(format!(
+            "with strides {:?} and padding {:?}: only poolings of disjoint blocks (strides = \
+             extent {:?}, no padding) can be converted",
+            p.strides, p.pads, p.kernel_shape
+        ));
+    }
+    if ph > h || pw > w {
+        return refuse(format!(
+            "of extent {:?} over maps of {h}x{w}",
+            p.kernel_shape
+        ));
+    }
+    let (oh, ow) = (h / ph, w / pw);
+    Ok((
+        Step::Pool {
+            name: name.clone(),
+            geometry: vec![oh, ow, c],
+            extent: vec![ph, pw, 1],
+            operation: match p.operation {
+                PoolOperation::Max => Operation::Max,
+                PoolOperation::Average => Operation::Mean,
+            },
+        },
+        Shape::Maps { h: oh, w: ow, c },
+    ))
+}
+
 fn invalid(reason: impl Into<String>) -> Error {
     Error::Invalid {
         object: "ANN-to-SNN converter".into(),
         reason: reason.into(),
     }
-}
-
-fn unsupported(name: &str, what: &str) -> Error {
-    invalid(format!(
-        "layer `{name}` is a {what}, which cannot be converted: ANNarchy's {what} reads the \
-         `mask` of a spiking population, and the run-time's shared-weight projections read the \
-         rate `r` of a rate-coded one"
-    ))
 }

@@ -863,3 +863,162 @@ fn a_saved_convolution_is_not_loaded_back() -> TestResult {
     assert!(err.contains("weights"), "{err}");
     Ok(())
 }
+
+neuron! {
+    /// A spiking neuron that never spikes, whose `mask` is its parameter
+    /// `level` (a variable other than `r` to read).
+    struct Masked {
+        parameters: "level = 0",
+        equations: "
+            v = 0
+            mask = level
+        ",
+        spike: "v > 1",
+        reset: "v = 0",
+    }
+}
+
+#[test]
+fn a_spiking_pre_synaptic_population_is_read_through_a_named_variable() -> TestResult {
+    let mut b = Network::builder();
+    let inp = b.population::<Masked>("inp", (3, 3))?;
+    let rate = b.population::<Output>("rate", (3, 3))?;
+    let cond = b.population::<Conductance>("cond", (3, 3))?;
+    let pooled = b.population::<Output>("pooled", (1, 3))?;
+    let levels = rates(9);
+    b.set(inp, "level", levels.clone())?;
+    let k = kernel(&[3, 3]);
+    let conv = b
+        .convolution(inp, rate, "exc")
+        .pre_variable("mask")
+        .connect_filter(&k)?;
+    b.convolution(inp, cond, "exc")
+        .pre_variable("mask")
+        .connect_filter(&k)?;
+    b.pooling(inp, pooled, "exc")
+        .operation(Operation::Mean)
+        .pre_variable("mask")
+        .extent(&[3, 1])
+        .connect_pooling()?;
+    let mut net = b.build()?;
+    net.simulate(2.0)?;
+    let expected = reference_2d(
+        &levels,
+        (3, 3),
+        (3, 3),
+        &k,
+        Operation::Sum,
+        Padding::Value(0.0),
+    );
+    assert_all_close(&net.get(rate, "r")?, &expected);
+    assert_all_close(&net.get(cond, "v")?, &expected);
+    let column = |c: usize| (levels[c] + levels[3 + c] + levels[6 + c]) / 3.0;
+    assert_all_close(&net.get(pooled, "r")?, &[column(0), column(1), column(2)]);
+    // The variable is read anew at every step.
+    let doubled: Vec<f64> = levels.iter().map(|x| 2.0 * x).collect();
+    net.set(inp, "level", doubled.clone())?;
+    net.simulate(2.0)?;
+    assert_all_close(
+        &net.get(rate, "r")?,
+        &reference_2d(
+            &doubled,
+            (3, 3),
+            (3, 3),
+            &k,
+            Operation::Sum,
+            Padding::Value(0.0),
+        ),
+    );
+    // The projection says what it reads.
+    assert_eq!(net.proj_get(conv, "weights")?, k.values());
+    Ok(())
+}
+
+#[test]
+fn the_mask_of_spiking_neurons_reaches_the_post_population_one_step_later() -> TestResult {
+    let mut b = Network::builder().dt(1.0)?.seed(3);
+    let inp = b.population::<annarchy::models::CPN>("inp", (4, 4))?;
+    let out = b.population::<Output>("out", (4, 4))?;
+    let pool = b.population::<Output>("pool", (2, 2))?;
+    b.set(inp, "rates", 300.0)?;
+    let k = kernel(&[3, 3]);
+    b.convolution(inp, out, "exc")
+        .pre_variable("mask")
+        .connect_filter(&k)?;
+    b.pooling(inp, pool, "exc")
+        .pre_variable("mask")
+        .connect_pooling()?;
+    let mut net = b.build()?;
+    let mut spikes = 0;
+    for _ in 0..30 {
+        let mask = net.get(inp, "mask")?;
+        net.step();
+        spikes += net.spiked(inp).len();
+        let expected = reference_2d(
+            &mask,
+            (4, 4),
+            (4, 4),
+            &k,
+            Operation::Sum,
+            Padding::Value(0.0),
+        );
+        assert_all_close(&net.get(out, "r")?, &expected);
+        let block = |i: usize, j: usize| {
+            [0, 1, 4, 5]
+                .iter()
+                .map(|o| mask[8 * i + 2 * j + o])
+                .fold(f64::MIN_POSITIVE, f64::max)
+        };
+        assert_all_close(
+            &net.get(pool, "r")?,
+            &[block(0, 0), block(0, 1), block(1, 0), block(1, 1)],
+        );
+    }
+    // The input did spike: the masks were not all 0.
+    assert!(spikes > 20, "{spikes} spikes");
+    Ok(())
+}
+
+#[test]
+fn an_unknown_pre_synaptic_variable_is_refused() -> TestResult {
+    let mut b = Network::builder();
+    let spiking = b.population::<Masked>("spiking", 4)?;
+    let rate = b.population::<Baseline>("rate", 4)?;
+    let out = b.population::<Output>("out", 4)?;
+    for pre in [AnyPop::from(spiking), AnyPop::from(rate)] {
+        let name = if pre == AnyPop::from(spiking) {
+            "spiking"
+        } else {
+            "rate"
+        };
+        let conv = b
+            .convolution(pre, out, "exc")
+            .pre_variable("nope")
+            .connect_filter(&kernel(&[3]))
+            .map(|_| ());
+        assert_eq!(
+            conv.unwrap_err().to_string(),
+            format!(
+                "Convolution: the pre-synaptic population `{name}` has no attribute called `nope`"
+            )
+        );
+        let pool = b
+            .pooling(pre, out, "exc")
+            .pre_variable("nope")
+            .connect_pooling()
+            .map(|_| ());
+        assert_eq!(
+            pool.unwrap_err().to_string(),
+            format!("Pooling: the pre-synaptic population `{name}` has no attribute called `nope`")
+        );
+    }
+    // A rate-coded population read through another variable than `r`.
+    b.set(rate, "baseline", vec![1.0, 2.0, 3.0, 4.0])?;
+    b.convolution(rate, out, "exc")
+        .pre_variable("baseline")
+        .connect_filter(&Kernel::new(&[3], vec![1.0, 10.0, 100.0])?)?;
+    let mut net = b.build()?;
+    net.simulate(2.0)?;
+    assert_all_close(&net.get(out, "r")?, &[210.0, 321.0, 432.0, 43.0]);
+    Ok(())
+}

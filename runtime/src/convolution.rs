@@ -3,10 +3,14 @@
 //! every post-synaptic neuron, and [`Pooling`], the maximum, minimum or mean
 //! of a block of pre-synaptic neurons.
 //!
-//! Both are rate-coded: the pre-synaptic population must be rate-coded; the
-//! post-synaptic one may be rate-coded (the result is added to
-//! `sum(target)`) or spiking (it is added to `g_target`, as a current
-//! injection). They are started from the [`NetworkBuilder`] with
+//! Both are rate-coded projections: they read the rate `r` of a rate-coded
+//! pre-synaptic population, or, with
+//! [`ConvolutionBuilder::pre_variable`] / [`PoolingBuilder::pre_variable`],
+//! another variable of the pre-synaptic population, which may then be
+//! spiking (ANNarchy's `psp="pre.mask * w"` over the spiking populations of
+//! its ANN-to-SNN converter). The post-synaptic population may be
+//! rate-coded (the result is added to `sum(target)`) or spiking (it is
+//! added to `g_target`, as a current injection). They are started from the [`NetworkBuilder`] with
 //! [`NetworkBuilder::convolution`] and [`NetworkBuilder::pooling`], whose
 //! builders end with [`ConvolutionBuilder::connect_filter`],
 //! [`ConvolutionBuilder::connect_filters`] or
@@ -58,7 +62,8 @@
 //! kernel_center`. It is a cross-correlation, as in ANNarchy and in
 //! convolutional networks: the kernel is not flipped. Each pair gives
 //! `psp(w, pre.r)` (`pre.r * w` unless [`ConvolutionBuilder::psp`] says
-//! otherwise), and the operation folds them, from an accumulator of `0.0`
+//! otherwise; `pre.r` is the variable given to
+//! [`ConvolutionBuilder::pre_variable`], `r` by default), and the operation folds them, from an accumulator of `0.0`
 //! for every operation, as ANNarchy does (so `max` never gives less than 0
 //! and `min` never more than 0); `mean` divides the sum by the number of
 //! elements of the kernel (of the whole bank for
@@ -117,9 +122,9 @@
 //! `net.post_ranks`, `net.dendrite(p, post).pre_ranks()` work as for other
 //! projections; `net.dendrite(p, post).get("weights")` gives the kernel.
 //!
-//! A uniform delay longer than `dt` reads `pre.r` as it was that many steps
-//! before, from the delayed copy the network keeps for rate-coded
-//! projections with delays; a delay up to `dt` is the usual transmission
+//! A uniform delay longer than `dt` reads `pre.r` (or the variable read
+//! instead) as it was that many steps before, from the delayed copy the
+//! network keeps for projections with delays; a delay up to `dt` is the usual transmission
 //! of the previous step. These projections are not plastic; saving works,
 //! loading a convolution back is refused (ANNarchy cannot save them
 //! either).
@@ -133,6 +138,8 @@ use crate::model::{
     SynapseCtx, SynapseModel, SynapseState, ValueType, VarRef,
 };
 use crate::network::{AnyPop, NetworkBuilder, ProjId};
+
+use std::sync::Mutex;
 
 /// The most dimensions of a population or a single kernel.
 const MAX_DIMS: usize = 4;
@@ -405,6 +412,40 @@ const fn shared_info(
             attributes,
         )
     }
+}
+
+/// The metadata of a projection that reads `pre.<variable>` instead of
+/// `pre.r`: `base` with that pre-synaptic attribute and its `psp` text
+/// naming it. Each combination is made once and kept for the life of the
+/// program (the metadata of a model is `'static`).
+fn reading(base: &'static ModelInfo, variable: &str) -> &'static ModelInfo {
+    if variable == "r" {
+        return base;
+    }
+    type Made = Vec<(usize, String, &'static ModelInfo)>;
+    static MADE: Mutex<Made> = Mutex::new(Vec::new());
+    let key = std::ptr::from_ref(base) as usize;
+    let mut made = MADE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&(_, _, info)) = made.iter().find(|(b, v, _)| *b == key && v == variable) {
+        return info;
+    }
+    let name: &'static str = Box::leak(variable.to_string().into_boxed_str());
+    let attributes: &'static [&'static str] = Box::leak(Box::new([name]));
+    let psp: &'static str = Box::leak(
+        base.source
+            .psp
+            .replace("pre.r", &format!("pre.{variable}"))
+            .into_boxed_str(),
+    );
+    let info: &'static ModelInfo = Box::leak(Box::new(ModelInfo {
+        pre_attributes: attributes,
+        source: ModelSource { psp, ..base.source },
+        ..*base
+    }));
+    made.push((key, variable.to_string(), info));
+    info
 }
 
 const CONV_DESCRIPTION: &str = "Convoluted kernel over the pre-synaptic population.";
@@ -740,11 +781,12 @@ struct Sides {
 }
 
 /// The populations of a shared-weight projection: the pre-synaptic one
-/// must be rate-coded.
+/// must have the variable read, and be rate-coded when it is `r`.
 fn sides(
     b: &NetworkBuilder,
     pre: AnyPop,
     post: AnyPop,
+    variable: &str,
     error: fn(String) -> Error,
 ) -> Result<Sides> {
     let pops = &b.objects.pops;
@@ -752,9 +794,15 @@ fn sides(
     if pre >= pops.len() || post >= pops.len() {
         return Err(error("the populations are not part of this network".into()));
     }
-    if pops[pre].spiking() {
+    if pops[pre].spiking() && variable == "r" {
         return Err(error(format!(
             "the pre-synaptic population `{}` must be rate-coded",
+            pops[pre].name
+        )));
+    }
+    if pops[pre].state.info().attribute_index(variable).is_none() {
+        return Err(error(format!(
+            "the pre-synaptic population `{}` has no attribute called `{variable}`",
             pops[pre].name
         )));
     }
@@ -829,6 +877,7 @@ impl NetworkBuilder {
             name: String::new(),
             operation: Operation::Sum,
             psp: default_convolution_psp,
+            pre_variable: "r".to_string(),
             padding: Padding::default(),
             keep_last_dimension: false,
             subsampling: None,
@@ -853,6 +902,7 @@ impl NetworkBuilder {
             name: String::new(),
             operation: Operation::Max,
             psp: default_pooling_psp,
+            pre_variable: "r".to_string(),
             extent: None,
             delays: 0.0,
         }
@@ -868,6 +918,7 @@ pub struct ConvolutionBuilder<'b> {
     name: String,
     operation: Operation,
     psp: ConvolutionPsp,
+    pre_variable: String,
     padding: Padding,
     keep_last_dimension: bool,
     subsampling: Option<Vec<Vec<usize>>>,
@@ -892,6 +943,16 @@ impl ConvolutionBuilder<'_> {
     /// `psp="w * pre.r * pre.r"` is `.psp(|w, r| w * r * r)`.
     pub fn psp(mut self, psp: ConvolutionPsp) -> Self {
         self.psp = psp;
+        self
+    }
+
+    /// The pre-synaptic variable read in place of the rate `r` (default
+    /// `"r"`): `.pre_variable("mask")` is ANNarchy's `psp="pre.mask * w"`.
+    /// With another variable than `r`, the pre-synaptic population may be
+    /// spiking; the result still goes to `sum(target)` or `g_target` of the
+    /// post-synaptic population at every step.
+    pub fn pre_variable(mut self, variable: &str) -> Self {
+        self.pre_variable = variable.to_string();
         self
     }
 
@@ -934,8 +995,9 @@ impl ConvolutionBuilder<'_> {
     /// the populations and of the kernel do not fit together (see the
     /// [module](self) docs), when a pre-synaptic size is not a multiple of
     /// the post-synaptic one, for a sub-sampling list of the wrong shape or
-    /// with a center outside the pre-synaptic population, and for a spiking
-    /// pre-synaptic population; [`Error::Invalid`] for a negative delay or a
+    /// with a center outside the pre-synaptic population, for a spiking
+    /// pre-synaptic population read through `r`, and for a pre-synaptic
+    /// variable the population lacks; [`Error::Invalid`] for a negative delay or a
     /// name already used.
     pub fn connect_filter(self, kernel: &Kernel) -> Result<ProjId<Convolution>> {
         self.make(kernel, false)
@@ -955,7 +1017,13 @@ impl ConvolutionBuilder<'_> {
     }
 
     fn make(self, kernel: &Kernel, bank: bool) -> Result<ProjId<Convolution>> {
-        let sides = sides(self.builder, self.pre, self.post, conv_error)?;
+        let sides = sides(
+            self.builder,
+            self.pre,
+            self.post,
+            &self.pre_variable,
+            conv_error,
+        )?;
         let p = sides.pre_geometry.dims().to_vec();
         let q = sides.post_geometry.dims().to_vec();
         let k = kernel.shape();
@@ -1143,7 +1211,7 @@ impl ConvolutionBuilder<'_> {
             Operation::Mean => &CONV_MEAN,
         };
         let state = SharedState {
-            info,
+            info: reading(info, &self.pre_variable),
             shape: k.to_vec(),
             kernel: kernel.values().to_vec(),
             psp: Psp::Weighted(self.psp),
@@ -1193,6 +1261,7 @@ pub struct PoolingBuilder<'b> {
     name: String,
     operation: Operation,
     psp: PoolingPsp,
+    pre_variable: String,
     extent: Option<Vec<usize>>,
     delays: f64,
 }
@@ -1216,6 +1285,15 @@ impl PoolingBuilder<'_> {
     /// rate itself, ANNarchy's `psp="pre.r"`).
     pub fn psp(mut self, psp: PoolingPsp) -> Self {
         self.psp = psp;
+        self
+    }
+
+    /// The pre-synaptic variable pooled in place of the rate `r` (default
+    /// `"r"`): `.pre_variable("mask")` is ANNarchy's `psp="pre.mask"`. With
+    /// another variable than `r`, the pre-synaptic population may be
+    /// spiking.
+    pub fn pre_variable(mut self, variable: &str) -> Self {
+        self.pre_variable = variable.to_string();
         self
     }
 
@@ -1243,8 +1321,9 @@ impl PoolingBuilder<'_> {
     /// numbers of dimensions or sizes that do not divide, for an extent
     /// with fewer entries than the pre-synaptic dimensions; also for an
     /// extent of 0, for more post-synaptic than pre-synaptic dimensions,
-    /// for a block entirely outside the pre-synaptic population, and for a
-    /// spiking pre-synaptic population; [`Error::Invalid`] for a negative
+    /// for a block entirely outside the pre-synaptic population, for a
+    /// spiking pre-synaptic population read through `r`, and for a
+    /// pre-synaptic variable the population lacks; [`Error::Invalid`] for a negative
     /// delay or a name already used.
     pub fn connect_pooling(self) -> Result<ProjId<Pooling>> {
         if self.operation == Operation::Sum {
@@ -1252,7 +1331,13 @@ impl PoolingBuilder<'_> {
                 "the operation must be either 'max', 'mean' or 'min'.",
             ));
         }
-        let sides = sides(self.builder, self.pre, self.post, pool_error)?;
+        let sides = sides(
+            self.builder,
+            self.pre,
+            self.post,
+            &self.pre_variable,
+            pool_error,
+        )?;
         let p = sides.pre_geometry.dims().to_vec();
         let q = sides.post_geometry.dims().to_vec();
         let (dp, dq) = (p.len(), q.len());
@@ -1335,7 +1420,7 @@ impl PoolingBuilder<'_> {
             _ => (&POOL_MAX, f64::MIN_POSITIVE),
         };
         let state = SharedState {
-            info,
+            info: reading(info, &self.pre_variable),
             shape: Vec::new(),
             kernel: Vec::new(),
             psp: Psp::Rate(self.psp),
