@@ -1405,16 +1405,18 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         .collect();
     let cond_slices: Vec<Ident> = local_cond.iter().map(|a| slice_ident(a)).collect();
     let cond_fields: Vec<Ident> = local_cond.iter().map(|a| ident(a)).collect();
+    // The locals of this block start with `_`, which model names cannot:
+    // the condition's variables are bound beside them.
     let (rem_slice, free, decrement) = if m.refractory.is_some() {
         (
-            quote!(let rem = &mut self._ref_rem[..n];),
-            quote!(let free = rem[i] == 0.0;),
-            quote!(rem[i] = (rem[i] - 1.0).max(0.0);),
+            quote!(let _rem = &mut self._ref_rem[..n];),
+            quote!(let _free = _rem[i] == 0.0;),
+            quote!(_rem[i] = (_rem[i] - 1.0).max(0.0);),
         )
     } else {
         (
             TokenStream::new(),
-            quote!(let free = true;),
+            quote!(let _free = true;),
             TokenStream::new(),
         )
     };
@@ -1422,19 +1424,19 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         #head
         let n = self.size;
         {
-            let mask = &mut self._spike_mask[..n];
+            let _mask = &mut self._spike_mask[..n];
             #rem_slice
             #(let #cond_slices = &self.#cond_fields[..n];)*
             for i in 0..n {
                 #(let #cond_fields = #cond_slices[i];)*
                 #free
                 #decrement
-                mask[i] = u8::from(free & (#cond));
+                _mask[i] = u8::from(_free & (#cond));
             }
         }
-        let mut next = 0;
-        while let Some(i) = #rt::model::next_spike(&self._spike_mask[..n], next) {
-            next = i + 1;
+        let mut _next = 0;
+        while let Some(i) = #rt::model::next_spike(&self._spike_mask[..n], _next) {
+            _next = i + 1;
             #(#loads)*
             #reset
             #(#stores)*

@@ -440,6 +440,17 @@ impl<'d> Analyser<'d> {
     }
 
     fn declare(&mut self, attr: Attribute, block: Block, span: Span) {
+        if attr.name.starts_with('_') {
+            self.err(Diagnostic::new(
+                block,
+                span,
+                format!(
+                    "`{}`: names starting with `_` are reserved for generated code",
+                    attr.name
+                ),
+            ));
+            return;
+        }
         if RESERVED.contains(&attr.name.as_str()) {
             self.err(Diagnostic::new(
                 block,
