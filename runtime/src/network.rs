@@ -2305,23 +2305,9 @@ impl Network {
             {
                 continue;
             }
-            let pre = &pops[proj.pre];
-            let post = &pops[proj.post];
-            let ctx = SynapseCtx {
-                t,
-                dt,
-                conn: &proj.conn,
-                pre: Self::linked(pre, &proj.pre_links, &proj.conn),
-                post: Self::linked(post, &proj.post_links, &proj.conn),
-                global_ops: Self::global_ops(proj, pops),
-                plasticity: proj.plasticity,
-                constants: &proj.constants,
-                pre_last_spike: &pre.last_spike,
-                post_last_spike: &post.last_spike,
-                index: &proj.index,
-                team,
-            };
-            proj.state.update(&ctx);
+            with_synapse_ctx(proj, pops, t, dt, team, |state, ctx, _, _| {
+                state.update(ctx);
+            });
             lap.to(&mut times.synapse[i]);
         }
         // 9. Post-synaptic events.
@@ -2333,23 +2319,10 @@ impl Network {
             {
                 continue;
             }
-            let pre = &pops[proj.pre];
-            let post = &pops[proj.post];
-            let ctx = SynapseCtx {
-                t,
-                dt,
-                conn: &proj.conn,
-                pre: Self::linked(pre, &proj.pre_links, &proj.conn),
-                post: Self::linked(post, &proj.post_links, &proj.conn),
-                global_ops: Self::global_ops(proj, pops),
-                plasticity: proj.plasticity,
-                constants: &proj.constants,
-                pre_last_spike: &pre.last_spike,
-                post_last_spike: &post.last_spike,
-                index: &proj.index,
-                team,
-            };
-            proj.state.post_spikes(&ctx, &post.spiked);
+            let spiked = &pops[proj.post].spiked;
+            with_synapse_ctx(proj, pops, t, dt, team, |state, ctx, _, _| {
+                state.post_spikes(ctx, spiked);
+            });
             lap.to(&mut times.post_events[i]);
         }
         // 10. Structural plasticity: creating, then pruning.
@@ -2937,25 +2910,9 @@ fn transmit_rates(
     dt: f64,
     team: Option<&Team>,
 ) {
-    {
-        let pre = &pops[proj.pre];
-        let post = &pops[proj.post];
-        let ctx = SynapseCtx {
-            t,
-            dt,
-            conn: &proj.conn,
-            pre: Network::linked(pre, &proj.pre_links, &proj.conn),
-            post: Network::linked(post, &proj.post_links, &proj.conn),
-            global_ops: Network::global_ops(proj, pops),
-            plasticity: proj.plasticity,
-            constants: &proj.constants,
-            pre_last_spike: &pre.last_spike,
-            post_last_spike: &post.last_spike,
-            index: &proj.index,
-            team,
-        };
-        proj.state.compute_psp(&ctx, &mut proj.psp);
-    }
+    with_synapse_ctx(proj, pops, t, dt, team, |state, ctx, psp, _| {
+        state.compute_psp(ctx, psp);
+    });
     let post_pop = &mut pops[proj.post];
     if post_pop.spiking() {
         // A current injection: the sum goes into the conductance.
@@ -2972,6 +2929,50 @@ fn transmit_rates(
             sums[post as usize] += proj.psp[k];
         }
     }
+}
+
+/// Calls `f` with a projection's synapse state, the context of a step for
+/// its equations (connectivity, linked pre- and post-synaptic attributes,
+/// global operations, ...), its psp buffer and its post-synaptic neurons.
+pub(crate) fn with_synapse_ctx<R>(
+    proj: &mut Projection,
+    pops: &[Population],
+    t: i64,
+    dt: f64,
+    team: Option<&Team>,
+    f: impl FnOnce(&mut dyn SynapseState, &SynapseCtx<'_>, &mut [f64], &[u32]) -> R,
+) -> R {
+    let global_ops = Network::global_ops(proj, pops);
+    let Projection {
+        pre,
+        post,
+        state,
+        conn,
+        psp,
+        plasticity,
+        pre_links,
+        post_links,
+        constants,
+        index,
+        structural,
+        ..
+    } = proj;
+    let (pre, post) = (&pops[*pre], &pops[*post]);
+    let ctx = SynapseCtx {
+        t,
+        dt,
+        conn,
+        pre: Network::linked(pre, pre_links, conn),
+        post: Network::linked(post, post_links, conn),
+        global_ops,
+        plasticity: *plasticity,
+        constants,
+        pre_last_spike: &pre.last_spike,
+        post_last_spike: &post.last_spike,
+        index,
+        team,
+    };
+    f(&mut **state, &ctx, psp, &structural.post_neurons)
 }
 
 fn record_spikes(m: &mut Monitor, pops: &[Population], t: i64) {

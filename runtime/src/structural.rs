@@ -33,8 +33,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::connectivity::{Connectivity, Delays, SpikeIndex, delay_steps};
 use crate::error::{Error, Result};
-use crate::model::{Locality, RngCtx, SynapseCtx};
-use crate::network::{AnyProj, Network};
+use crate::model::{Locality, RngCtx};
+use crate::network::{AnyProj, Network, with_synapse_ctx};
 use crate::population::{Population, Snapshot};
 use crate::projection::Projection;
 use crate::random::{RandomDistribution, stream};
@@ -694,7 +694,7 @@ pub(crate) fn step(
                 new_delay(&proj.conn.delays, creation.delay.unwrap_or(0.0), dt).unwrap_or(0);
             let mut pairs = Vec::new();
             let pre_size = pops[proj.pre].size();
-            with_ctx(proj, pops, t, dt, team, |state, ctx, posts| {
+            with_synapse_ctx(proj, pops, t, dt, team, |state, ctx, _, posts| {
                 state.creating(ctx, &rng, posts, pre_size, &mut pairs);
             });
             let add: Vec<NewSynapse> = pairs
@@ -714,7 +714,7 @@ pub(crate) fn step(
         }
         if pruning {
             let mut remove = Vec::new();
-            with_ctx(proj, pops, t, dt, team, |state, ctx, _| {
+            with_synapse_ctx(proj, pops, t, dt, team, |state, ctx, _, _| {
                 state.pruning(ctx, &rng, &mut remove);
             });
             if !remove.is_empty() {
@@ -723,35 +723,6 @@ pub(crate) fn step(
             }
         }
     }
-}
-
-/// Calls `f` with the projection's synapse state, the context of its
-/// equations and its post-synaptic neurons.
-fn with_ctx(
-    proj: &Projection,
-    pops: &[Population],
-    t: i64,
-    dt: f64,
-    team: Option<&Team>,
-    f: impl FnOnce(&dyn crate::model::SynapseState, &SynapseCtx<'_>, &[u32]),
-) {
-    let pre = &pops[proj.pre];
-    let post = &pops[proj.post];
-    let ctx = SynapseCtx {
-        t,
-        dt,
-        conn: &proj.conn,
-        pre: Network::linked(pre, &proj.pre_links, &proj.conn),
-        post: Network::linked(post, &proj.post_links, &proj.conn),
-        global_ops: Network::global_ops(proj, pops),
-        plasticity: proj.plasticity,
-        constants: &proj.constants,
-        pre_last_spike: &pre.last_spike,
-        post_last_spike: &post.last_spike,
-        index: &proj.index,
-        team,
-    };
-    f(&*proj.state, &ctx, &proj.structural.post_neurons);
 }
 
 #[cfg(test)]
