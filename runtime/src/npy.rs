@@ -76,6 +76,52 @@ fn invalid(object: &str, reason: impl Into<String>) -> Error {
     }
 }
 
+/// The header of a `.npy` file (format version 1.0) of an array of `descr`
+/// values and `shape`: magic, version, header length, then the header
+/// dictionary padded with spaces and ended by a newline to a multiple of
+/// 64 bytes, and to at least `min_len` bytes in all (so that a header can
+/// be rewritten in place with a longer shape). `None` when the dictionary
+/// is too long for format 1.0.
+pub(crate) fn header(descr: &str, shape: &[u64], min_len: usize) -> Option<Vec<u8>> {
+    let dims = match shape {
+        [n] => format!("({n},)"),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let mut dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {dims}, }}");
+    let total = (10 + dict.len() + 1).next_multiple_of(64).max(min_len);
+    dict.push_str(&" ".repeat(total - 10 - dict.len() - 1));
+    dict.push('\n');
+    let len = u16::try_from(dict.len()).ok()?;
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(b"\x93NUMPY\x01\x00");
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(dict.as_bytes());
+    Some(out)
+}
+
+/// Values of `N` bytes each, in the byte order of the file.
+fn decode<const N: usize, T>(
+    bytes: &[u8],
+    big_endian: bool,
+    le: fn([u8; N]) -> T,
+    be: fn([u8; N]) -> T,
+) -> Vec<T> {
+    bytes
+        .chunks_exact(N)
+        .map(|c| {
+            let b: [u8; N] = c.try_into().expect("chunks of N bytes");
+            if big_endian { be(b) } else { le(b) }
+        })
+        .collect()
+}
+
 impl NpyArray {
     /// A 0-d `float64` array (one value).
     pub fn scalar_f64(v: f64) -> NpyArray {
@@ -240,27 +286,8 @@ impl NpyArray {
                 format!("{len} values for the shape {shape:?}"),
             ));
         }
-        let dims = match shape {
-            [n] => format!("({n},)"),
-            _ => format!(
-                "({})",
-                shape
-                    .iter()
-                    .map(usize::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        let mut header =
-            format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {dims}, }}");
-        // Magic (6) + version (2) + header length (2) + header, padded with
-        // spaces and ended by a newline to a multiple of 64 bytes.
-        let total = (10 + header.len() + 1).next_multiple_of(64);
-        header.push_str(&" ".repeat(total - 10 - header.len() - 1));
-        header.push('\n');
-        let mut out = Vec::with_capacity(total + body.len());
-        out.extend_from_slice(b"\x93NUMPY\x01\x00");
-        let header_len = u16::try_from(header.len()).map_err(|_| {
+        let dims: Vec<u64> = shape.iter().map(|&d| d as u64).collect();
+        let mut out = header(&descr, &dims, 0).ok_or_else(|| {
             invalid(
                 "array",
                 format!(
@@ -269,8 +296,6 @@ impl NpyArray {
                 ),
             )
         })?;
-        out.extend_from_slice(&header_len.to_le_bytes());
-        out.extend_from_slice(header.as_bytes());
         out.extend_from_slice(&body);
         Ok(out)
     }
@@ -333,71 +358,35 @@ impl NpyArray {
             ));
         }
         let big = header.big_endian;
-        let words = |n: usize| body[..needed].chunks_exact(n);
+        let values = &body[..needed];
         let shape = header.shape;
         Ok(match kind {
             Kind::F64 => NpyArray::F64 {
                 shape,
-                data: words(8)
-                    .map(|c| {
-                        let b: [u8; 8] = c.try_into().expect("8 bytes");
-                        if big {
-                            f64::from_be_bytes(b)
-                        } else {
-                            f64::from_le_bytes(b)
-                        }
-                    })
-                    .collect(),
+                data: decode(values, big, f64::from_le_bytes, f64::from_be_bytes),
             },
             Kind::I64 => NpyArray::I64 {
                 shape,
-                data: words(8)
-                    .map(|c| {
-                        let b: [u8; 8] = c.try_into().expect("8 bytes");
-                        if big {
-                            i64::from_be_bytes(b)
-                        } else {
-                            i64::from_le_bytes(b)
-                        }
-                    })
-                    .collect(),
+                data: decode(values, big, i64::from_le_bytes, i64::from_be_bytes),
             },
             Kind::I32 => NpyArray::I32 {
                 shape,
-                data: words(4)
-                    .map(|c| {
-                        let b: [u8; 4] = c.try_into().expect("4 bytes");
-                        if big {
-                            i32::from_be_bytes(b)
-                        } else {
-                            i32::from_le_bytes(b)
-                        }
-                    })
-                    .collect(),
+                data: decode(values, big, i32::from_le_bytes, i32::from_be_bytes),
             },
             Kind::U32 => NpyArray::U32 {
                 shape,
-                data: words(4)
-                    .map(|c| {
-                        let b: [u8; 4] = c.try_into().expect("4 bytes");
-                        if big {
-                            u32::from_be_bytes(b)
-                        } else {
-                            u32::from_le_bytes(b)
-                        }
-                    })
-                    .collect(),
+                data: decode(values, big, u32::from_le_bytes, u32::from_be_bytes),
             },
             Kind::Bool => NpyArray::Bool {
                 shape,
-                data: body[..needed].iter().map(|&b| b != 0).collect(),
+                data: values.iter().map(|&b| b != 0).collect(),
             },
             Kind::Str(n) => {
                 let mut data = Vec::with_capacity(count);
                 if n == 0 {
                     data.resize(count, String::new());
                 }
-                for item in body[..needed].chunks_exact(4 * n.max(1)).take(count) {
+                for item in values.chunks_exact(4 * n.max(1)).take(count) {
                     let mut s = String::new();
                     for c in item.chunks_exact(4) {
                         let b: [u8; 4] = c.try_into().expect("4 bytes");

@@ -30,20 +30,16 @@ const HEADER: usize = 128;
 /// Size of the write buffer of each file.
 const BUFFER: usize = 1 << 16;
 
-/// The header of a `.npy` file of version 1.0 holding `rows x width`
-/// values of `descr` (`width` `None`: one dimension), padded to
-/// [`HEADER`] bytes so that it can be rewritten in place as rows arrive.
-fn header(descr: &str, rows: u64, width: Option<u64>) -> [u8; HEADER] {
+/// The header of a `.npy` file holding `rows x width` values of `descr`
+/// (`width` `None`: one dimension), padded to [`HEADER`] bytes so that it
+/// can be rewritten in place as rows arrive.
+fn header(descr: &str, rows: u64, width: Option<u64>) -> Vec<u8> {
     let shape = match width {
-        Some(w) => format!("({rows}, {w})"),
-        None => format!("({rows},)"),
+        Some(w) => vec![rows, w],
+        None => vec![rows],
     };
-    let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-    let mut out = [b' '; HEADER];
-    out[..8].copy_from_slice(b"\x93NUMPY\x01\x00");
-    out[8..10].copy_from_slice(&((HEADER - 10) as u16).to_le_bytes());
-    out[10..10 + dict.len()].copy_from_slice(dict.as_bytes());
-    out[HEADER - 1] = b'\n';
+    let out = crate::npy::header(descr, &shape, HEADER).expect("a shape of two dimensions");
+    debug_assert_eq!(out.len(), HEADER, "two dimensions fit in {HEADER} bytes");
     out
 }
 
