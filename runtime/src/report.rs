@@ -166,6 +166,48 @@ fn indexed_parameters(info: &ModelInfo) -> impl Iterator<Item = (usize, &'static
         .filter(move |(_, a)| a.is_parameter && !(kind == ModelKind::Synapse && a.name == "w"))
 }
 
+/// The parameters of one object with their current values:
+/// `(symbol, value)`.
+fn parameter_values<'a>(
+    info: &ModelInfo,
+    attr: impl Fn(usize) -> AttrRef<'a>,
+) -> Vec<(String, String)> {
+    indexed_parameters(info)
+        .map(|(index, a)| (symbol(info, a.name), current(attr(index), a.value_type)))
+        .collect()
+}
+
+/// Markdown rows of one object's parameters, the object and its model
+/// named on the first row only.
+fn md_parameter_rows(
+    rows: &mut Vec<Vec<String>>,
+    object: String,
+    model: &str,
+    values: Vec<(String, String)>,
+) {
+    for (k, (symbol, value)) in values.into_iter().enumerate() {
+        let (object, model) = if k == 0 {
+            (object.clone(), model.to_string())
+        } else {
+            (String::new(), String::new())
+        };
+        rows.push(vec![object, model, format!("${symbol}$"), value]);
+    }
+}
+
+/// LaTeX table rows of one object's parameters, the object named on the
+/// first row only.
+fn tex_parameter_rows(object: String, values: Vec<(String, String)>) -> String {
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(k, (symbol, value))| {
+            let object = if k == 0 { object.as_str() } else { "" };
+            format!("\n    {object} & ${symbol}$ & {value} \\\\ \\hline\n")
+        })
+        .collect()
+}
+
 /// A refractory period: `$5.0$ ms`.
 fn refractory(info: &ModelInfo) -> Option<String> {
     let r = info.latex.refractory;
@@ -494,22 +536,8 @@ impl Report<'_> {
         let mut rows = Vec::new();
         for p in self.pops() {
             let info = p.state.info();
-            for (k, (index, a)) in indexed_parameters(info).enumerate() {
-                rows.push(vec![
-                    if k == 0 {
-                        p.name.replace('_', r"\_")
-                    } else {
-                        String::new()
-                    },
-                    if k == 0 {
-                        label(info).to_string()
-                    } else {
-                        String::new()
-                    },
-                    format!("${}$", symbol(info, a.name)),
-                    current(p.state.attr(index), a.value_type),
-                ]);
-            }
+            let values = parameter_values(info, |i| p.state.attr(i));
+            md_parameter_rows(&mut rows, p.name.replace('_', r"\_"), label(info), values);
         }
         out.push_str("\n## Population parameters\n\n");
         out.push_str(&table(
@@ -519,22 +547,8 @@ impl Report<'_> {
         let mut rows = Vec::new();
         for p in self.projs(gather) {
             let info = p.state.info();
-            for (k, (index, a)) in indexed_parameters(info).enumerate() {
-                rows.push(vec![
-                    if k == 0 {
-                        self.projection_title(p)
-                    } else {
-                        String::new()
-                    },
-                    if k == 0 {
-                        label(info).to_string()
-                    } else {
-                        String::new()
-                    },
-                    format!("${}$", symbol(info, a.name)),
-                    current(p.state.attr(index), a.value_type),
-                ]);
-            }
+            let values = parameter_values(info, |i| p.state.attr(i));
+            md_parameter_rows(&mut rows, self.projection_title(p), label(info), values);
         }
         out.push_str("\n## Projection parameters\n\n");
         out.push_str(&table(
@@ -752,21 +766,8 @@ impl Report<'_> {
         }
         for p in self.pops() {
             let info = p.state.info();
-            let rows: String = indexed_parameters(info)
-                .enumerate()
-                .map(|(k, (index, a))| {
-                    format!(
-                        "\n    {} & ${}$ & {} \\\\ \\hline\n",
-                        if k == 0 {
-                            tex_text(&p.name)
-                        } else {
-                            String::new()
-                        },
-                        symbol(info, a.name),
-                        current(p.state.attr(index), a.value_type)
-                    )
-                })
-                .collect();
+            let values = parameter_values(info, |i| p.state.attr(i));
+            let rows = tex_parameter_rows(tex_text(&p.name), values);
             if !rows.is_empty() {
                 three(
                     out,
@@ -777,21 +778,8 @@ impl Report<'_> {
         }
         for p in self.projs(gather) {
             let info = p.state.info();
-            let rows: String = indexed_parameters(info)
-                .enumerate()
-                .map(|(k, (index, a))| {
-                    format!(
-                        "\n    {} & ${}$ & {} \\\\ \\hline\n",
-                        if k == 0 {
-                            self.projection_title(p)
-                        } else {
-                            String::new()
-                        },
-                        symbol(info, a.name),
-                        current(p.state.attr(index), a.value_type)
-                    )
-                })
-                .collect();
+            let values = parameter_values(info, |i| p.state.attr(i));
+            let rows = tex_parameter_rows(self.projection_title(p), values);
             if !rows.is_empty() {
                 three(
                     out,
