@@ -9,6 +9,7 @@ pub mod connectivity;
 pub mod connectors;
 pub mod convolution;
 pub mod copy;
+mod crc;
 pub mod decoding;
 mod delivery;
 pub mod error;

@@ -16,6 +16,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::crc::crc32;
 use crate::error::{Error, Result};
 
 /// An array: a shape and its values in row-major order (their number is
@@ -828,32 +829,6 @@ pub fn write_npz<S: AsRef<str>>(path: impl AsRef<Path>, arrays: &[(S, NpyArray)]
             object: format!("file `{}`", path.display()),
             reason: format!("cannot be written: {e}"),
         })
-}
-
-/// The table of the CRC-32 of each byte value.
-const CRC_TABLE: [u32; 256] = {
-    let mut table = [0u32; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut crc = i as u32;
-        let mut k = 0;
-        while k < 8 {
-            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
-            k += 1;
-        }
-        table[i] = crc;
-        i += 1;
-    }
-    table
-};
-
-/// CRC-32 (IEEE 802.3, as zip uses it).
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in data {
-        crc = (crc >> 8) ^ CRC_TABLE[((crc ^ u32::from(byte)) & 0xFF) as usize];
-    }
-    !crc
 }
 
 #[cfg(test)]

@@ -6,40 +6,10 @@
 //! `((crc >> 15) | (crc << 17)) + 0xa282ead8` (rotate right by 15, then add,
 //! both modulo 2³²).
 
-/// The reflected Castagnoli polynomial (CRC-32C).
-const POLY: u32 = 0x82F6_3B78;
-
-/// Byte-at-a-time lookup table of CRC-32C, built at compile time.
-const TABLE: [u32; 256] = {
-    let mut table = [0u32; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut crc = i as u32;
-        let mut bit = 0;
-        while bit < 8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ POLY
-            } else {
-                crc >> 1
-            };
-            bit += 1;
-        }
-        table[i] = crc;
-        i += 1;
-    }
-    table
-};
+use crate::crc::crc32c;
 
 /// Added to the rotated checksum by [`masked_crc32c`].
 const MASK_DELTA: u32 = 0xA282_EAD8;
-
-/// CRC-32C (Castagnoli) of `data`, as used by TFRecord and iSCSI.
-pub(crate) fn crc32c(data: &[u8]) -> u32 {
-    let crc = data.iter().fold(!0u32, |crc, &byte| {
-        TABLE[usize::from((crc as u8) ^ byte)] ^ (crc >> 8)
-    });
-    !crc
-}
 
 /// The masked CRC-32C that TFRecord stores: masking keeps a CRC of data
 /// that itself contains CRCs from being degenerate.
@@ -60,6 +30,9 @@ pub(crate) fn append_record(out: &mut Vec<u8>, data: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reflected Castagnoli polynomial.
+    const POLY: u32 = 0x82F6_3B78;
 
     /// Bit-by-bit CRC-32C, independent of the table.
     fn crc32c_bitwise(data: &[u8]) -> u32 {
