@@ -134,3 +134,13 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     }
     d[a.len()][b.len()]
 }
+
+impl Error {
+    /// An [`Error::Invalid`] about `object`, saying why.
+    pub(crate) fn invalid(object: &str, reason: impl Into<String>) -> Error {
+        Error::Invalid {
+            object: object.to_string(),
+            reason: reason.into(),
+        }
+    }
+}

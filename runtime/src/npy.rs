@@ -69,14 +69,6 @@ pub enum NpyArray {
     },
 }
 
-/// An [`Error::Invalid`] about `object`.
-fn invalid(object: &str, reason: impl Into<String>) -> Error {
-    Error::Invalid {
-        object: object.to_string(),
-        reason: reason.into(),
-    }
-}
-
 /// The header of a `.npy` file (format version 1.0) of an array of `descr`
 /// values and `shape`: magic, version, header length, then the header
 /// dictionary padded with spaces and ended by a newline to a multiple of
@@ -282,14 +274,14 @@ impl NpyArray {
         let shape = self.shape();
         let len = self.len();
         if shape.iter().product::<usize>() != len {
-            return Err(invalid(
+            return Err(Error::invalid(
                 "array",
                 format!("{len} values for the shape {shape:?}"),
             ));
         }
         let dims: Vec<u64> = shape.iter().map(|&d| d as u64).collect();
         let mut out = header(&descr, &dims, 0).ok_or_else(|| {
-            invalid(
+            Error::invalid(
                 "array",
                 format!(
                     "a shape of {} dimensions is too long to describe",
@@ -312,7 +304,10 @@ impl NpyArray {
     pub fn from_npy(bytes: &[u8]) -> Result<NpyArray> {
         const OBJECT: &str = ".npy array";
         if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
-            return Err(invalid(OBJECT, "not a .npy file (no \\x93NUMPY magic)"));
+            return Err(Error::invalid(
+                OBJECT,
+                "not a .npy file (no \\x93NUMPY magic)",
+            ));
         }
         let (header_len, start) = match bytes[6] {
             1 => (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10),
@@ -321,7 +316,7 @@ impl NpyArray {
                 12,
             ),
             v => {
-                return Err(invalid(
+                return Err(Error::invalid(
                     OBJECT,
                     format!("format version {v}.{} is not supported", bytes[7]),
                 ));
@@ -329,11 +324,11 @@ impl NpyArray {
         };
         let header = bytes
             .get(start..start + header_len)
-            .ok_or_else(|| invalid(OBJECT, "truncated in its header"))?;
+            .ok_or_else(|| Error::invalid(OBJECT, "truncated in its header"))?;
         let header = String::from_utf8_lossy(header);
-        let header = Header::parse(&header).map_err(|reason| invalid(OBJECT, reason))?;
+        let header = Header::parse(&header).map_err(|reason| Error::invalid(OBJECT, reason))?;
         if header.fortran_order {
-            return Err(invalid(
+            return Err(Error::invalid(
                 OBJECT,
                 "the array is in Fortran order; only C order (row-major) is supported (write it with numpy.ascontiguousarray)",
             ));
@@ -342,14 +337,16 @@ impl NpyArray {
             .shape
             .iter()
             .try_fold(1usize, |a, &d| a.checked_mul(d))
-            .ok_or_else(|| invalid(OBJECT, format!("the shape {:?} is too large", header.shape)))?;
+            .ok_or_else(|| {
+                Error::invalid(OBJECT, format!("the shape {:?} is too large", header.shape))
+            })?;
         let (kind, item) = header.dtype;
-        let needed = count
-            .checked_mul(item)
-            .ok_or_else(|| invalid(OBJECT, format!("the shape {:?} is too large", header.shape)))?;
+        let needed = count.checked_mul(item).ok_or_else(|| {
+            Error::invalid(OBJECT, format!("the shape {:?} is too large", header.shape))
+        })?;
         let body = &bytes[start + header_len..];
         if body.len() < needed {
-            return Err(invalid(
+            return Err(Error::invalid(
                 OBJECT,
                 format!(
                     "truncated: {} bytes of values for the {needed} of shape {:?}",
@@ -400,7 +397,7 @@ impl NpyArray {
                             break;
                         }
                         s.push(char::from_u32(code).ok_or_else(|| {
-                            invalid(OBJECT, format!("{code:#x} is not a unicode code point"))
+                            Error::invalid(OBJECT, format!("{code:#x} is not a unicode code point"))
                         })?);
                     }
                     data.push(s);
@@ -564,8 +561,8 @@ impl Npz {
     pub fn read(path: impl AsRef<Path>) -> Result<Npz> {
         let path = path.as_ref();
         let label = format!("file `{}`", path.display());
-        let bytes =
-            std::fs::read(path).map_err(|e| invalid(&label, format!("cannot be read: {e}")))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::invalid(&label, format!("cannot be read: {e}")))?;
         Npz::parse(label, &bytes)
     }
 
@@ -579,7 +576,7 @@ impl Npz {
     }
 
     fn parse(label: String, zip: &[u8]) -> Result<Npz> {
-        let err = |reason: String| invalid(&label, reason);
+        let err = |reason: String| Error::invalid(&label, reason);
         let truncated = || {
             err("is truncated or damaged: its zip directory points past the end of the file".into())
         };
@@ -755,10 +752,10 @@ impl Npz {
             .entries
             .iter()
             .find(|(n, _)| n == name)
-            .ok_or_else(|| invalid(&self.label, format!("has no entry `{name}`")))?;
+            .ok_or_else(|| Error::invalid(&self.label, format!("has no entry `{name}`")))?;
         NpyArray::from_npy(bytes).map_err(|e| match e {
             Error::Invalid { reason, .. } => {
-                invalid(&self.label, format!("entry `{name}`: {reason}"))
+                Error::invalid(&self.label, format!("entry `{name}`: {reason}"))
             }
             e => e,
         })
@@ -776,7 +773,7 @@ impl Npz {
 pub fn write_npz<S: AsRef<str>>(path: impl AsRef<Path>, arrays: &[(S, NpyArray)]) -> Result<()> {
     let path = path.as_ref();
     let too_large = || {
-        invalid(
+        Error::invalid(
             &format!("file `{}`", path.display()),
             "is too large for a .npz file without zip64 extensions (4 GiB, 65535 arrays)",
         )

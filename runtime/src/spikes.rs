@@ -79,20 +79,12 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 
-/// An [`Error::Invalid`] raised by the function `object`.
-fn invalid(object: &str, reason: impl Into<String>) -> Error {
-    Error::Invalid {
-        object: object.to_string(),
-        reason: reason.into(),
-    }
-}
-
 /// Checks that the time step is a positive, finite number of ms.
-fn check_dt(object: &str, dt: f64) -> Result<()> {
+pub(crate) fn check_dt(object: &str, dt: f64) -> Result<()> {
     if dt.is_finite() && dt > 0.0 {
         Ok(())
     } else {
-        Err(invalid(
+        Err(Error::invalid(
             object,
             format!("the time step must be a positive number of ms, not {dt}"),
         ))
@@ -104,7 +96,7 @@ fn check_smooth(object: &str, smooth_ms: f64) -> Result<()> {
     if smooth_ms.is_finite() && smooth_ms >= 0.0 {
         Ok(())
     } else {
-        Err(invalid(
+        Err(Error::invalid(
             object,
             format!(
                 "the smoothing time constant must be a non-negative number of ms, not {smooth_ms}"
@@ -123,20 +115,20 @@ fn window_or_spikes(
     let (start, stop) = match window {
         Some(w) => w,
         None => spike_window(spikes).ok_or_else(|| {
-            invalid(
+            Error::invalid(
                 object,
                 "no spike was recorded, so there is no window to analyse (give one explicitly)",
             )
         })?,
     };
     if stop < start {
-        return Err(invalid(
+        return Err(Error::invalid(
             object,
             format!("the window ends (step {stop}) before it starts (step {start})"),
         ));
     }
     if stop.checked_sub(start).is_none() {
-        return Err(invalid(
+        return Err(Error::invalid(
             object,
             format!("the window from step {start} to step {stop} is too long"),
         ));
@@ -194,7 +186,7 @@ fn histogram_bins(
     check_dt(object, dt)?;
     let bins = bins_ms.unwrap_or(dt);
     if !(bins.is_finite() && bins > 0.0) {
-        return Err(invalid(
+        return Err(Error::invalid(
             object,
             format!("the bin size must be a positive number of ms, not {bins}"),
         ));
@@ -202,7 +194,7 @@ fn histogram_bins(
     // ANNarchy: bin_step = int(bins/dt), truncated.
     let bin_step = (bins / dt) as i64;
     if bin_step < 1 {
-        return Err(invalid(
+        return Err(Error::invalid(
             object,
             format!("the bin size ({bins} ms) is shorter than one time step ({dt} ms)"),
         ));
@@ -270,7 +262,7 @@ pub fn histogram_per_neuron(
 ) -> Result<Vec<Vec<u32>>> {
     const OBJECT: &str = "histogram_per_neuron";
     let Some(&max_rank) = spikes.keys().next_back() else {
-        return Err(invalid(OBJECT, "no neuron was recorded"));
+        return Err(Error::invalid(OBJECT, "no neuron was recorded"));
     };
     let (t_min, t_max, bin_step) = histogram_bins(OBJECT, spikes, dt, bins_ms, recording_window)?;
     let nb_bins = (t_max - t_min) / bin_step;
@@ -398,13 +390,13 @@ pub fn mean_fr(
     const OBJECT: &str = "mean_fr";
     check_dt(OBJECT, dt)?;
     if spikes.is_empty() {
-        return Err(invalid(OBJECT, "no neuron was recorded"));
+        return Err(Error::invalid(OBJECT, "no neuron was recorded"));
     }
     let duration = match duration_steps {
         Some(d) => d,
         None => {
             let (t_min, t_max) = spike_window(spikes).ok_or_else(|| {
-                invalid(
+                Error::invalid(
                     OBJECT,
                     "no spike was recorded, so the default duration (first to last spike) is undefined",
                 )
@@ -413,7 +405,7 @@ pub fn mean_fr(
         }
     };
     if duration <= 0 {
-        return Err(invalid(
+        return Err(Error::invalid(
             OBJECT,
             format!("the duration must be a positive number of steps, not {duration}"),
         ));
@@ -524,7 +516,10 @@ pub fn population_rate(
     check_smooth(OBJECT, smooth_ms)?;
     let n = n_neurons.unwrap_or(spikes.len());
     if n == 0 {
-        return Err(invalid(OBJECT, "the rate of zero neurons is undefined"));
+        return Err(Error::invalid(
+            OBJECT,
+            "the rate of zero neurons is undefined",
+        ));
     }
     let (start, stop) = window_or_spikes(OBJECT, spikes, window)?;
     let mut rates = vec![0.0; (stop - start) as usize + 1];

@@ -87,6 +87,7 @@ use crate::error::{Error, Result};
 use crate::monitor::Recording;
 use crate::network::{AnyPop, AnyProj, Network};
 use crate::spikes;
+use crate::spikes::check_dt;
 
 use figures::{Bars, Line, Matrix, Raster, Traces};
 use render::{Axis, padded, save};
@@ -97,14 +98,6 @@ pub const MIN_SIZE: u32 = 240;
 pub const MAX_SIZE: u32 = 8192;
 /// The most lines of a [`traces`] plot that get a legend by default.
 pub const MAX_DEFAULT_LEGEND: usize = 10;
-
-/// An [`Error::Invalid`] about `object`.
-pub(crate) fn invalid(object: &str, reason: impl Into<String>) -> Error {
-    Error::Invalid {
-        object: object.to_string(),
-        reason: reason.into(),
-    }
-}
 
 /// Options of a plot: title, size, axis labels and limits, legend.
 ///
@@ -237,7 +230,7 @@ impl PlotOptions {
     fn check(&self) -> Result<()> {
         for (name, v) in [("width", self.width), ("height", self.height)] {
             if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
-                return Err(invalid(
+                return Err(Error::invalid(
                     "plot options",
                     format!("the {name} must be from {MIN_SIZE} to {MAX_SIZE} pixels, not {v}"),
                 ));
@@ -251,7 +244,7 @@ impl PlotOptions {
             if let Some((lo, hi)) = range
                 && !(lo.is_finite() && hi.is_finite() && lo < hi)
             {
-                return Err(invalid(
+                return Err(Error::invalid(
                     "plot options",
                     format!("{name} must be two finite, increasing limits, not ({lo}, {hi})"),
                 ));
@@ -263,18 +256,6 @@ impl PlotOptions {
     /// The label `given`, or `default`.
     fn label(given: &Option<String>, default: &str) -> String {
         given.clone().unwrap_or_else(|| default.to_string())
-    }
-}
-
-/// Checks that the time step is a positive number of ms.
-fn check_dt(object: &str, dt: f64) -> Result<()> {
-    if dt.is_finite() && dt > 0.0 {
-        Ok(())
-    } else {
-        Err(invalid(
-            object,
-            format!("the time step must be a positive number of ms, not {dt}"),
-        ))
     }
 }
 
@@ -311,11 +292,11 @@ pub fn raster(
     check_dt(OBJECT, dt)?;
     options.check()?;
     let (Some(&first), Some(&last)) = (spikes.keys().next(), spikes.keys().next_back()) else {
-        return Err(invalid(OBJECT, "no neuron was recorded"));
+        return Err(Error::invalid(OBJECT, "no neuron was recorded"));
     };
     let (times, ranks) = spikes::raster_plot(spikes, dt);
     let Some(time_extent) = extent(times.iter().copied()) else {
-        return Err(invalid(OBJECT, "no spike was recorded"));
+        return Err(Error::invalid(OBJECT, "no spike was recorded"));
     };
     let x = Axis::fit(
         time_extent,
@@ -375,7 +356,7 @@ pub fn population_rate(
         Some((lo, hi)) => {
             let (start, stop) = ((lo / dt).ceil(), (hi / dt).floor());
             if start > stop || start.abs() > 1e15 || stop.abs() > 1e15 || stop - start > 1e8 {
-                return Err(invalid(
+                return Err(Error::invalid(
                     OBJECT,
                     format!(
                         "the x_range ({lo}, {hi}) ms holds no step of {dt} ms, \
@@ -389,7 +370,7 @@ pub fn population_rate(
             if let Some((start, stop)) = spikes::spike_window(spikes)
                 && stop - start > 100_000_000
             {
-                return Err(invalid(
+                return Err(Error::invalid(
                     OBJECT,
                     format!(
                         "the spikes span {} steps, more than 10^8: give an x_range",
@@ -459,7 +440,7 @@ pub fn isi_histogram(
     options.check()?;
     let isi = spikes::inter_spike_interval(spikes, dt, None);
     let Some((lo, hi)) = extent(isi.iter().copied()) else {
-        return Err(invalid(
+        return Err(Error::invalid(
             OBJECT,
             "no neuron spiked twice: there is no inter-spike interval",
         ));
@@ -467,7 +448,7 @@ pub fn isi_histogram(
     let width = match bin_ms {
         Some(b) if b.is_finite() && b > 0.0 => b,
         Some(b) => {
-            return Err(invalid(
+            return Err(Error::invalid(
                 OBJECT,
                 format!("the bin width must be a positive number of ms, not {b}"),
             ));
@@ -483,7 +464,7 @@ pub fn isi_histogram(
     let bin_of = |v: f64| (v / width + 1e-9).floor();
     let (first, last) = (bin_of(lo), bin_of(hi));
     if last - first > 1e6 {
-        return Err(invalid(
+        return Err(Error::invalid(
             OBJECT,
             format!("a bin width of {width} ms makes more than a million bins"),
         ));
@@ -541,20 +522,20 @@ pub fn traces(path: impl AsRef<Path>, recording: &Recording, options: &PlotOptio
     const OBJECT: &str = "trace plot";
     options.check()?;
     let Some(first_row) = recording.values.first() else {
-        return Err(invalid(OBJECT, "the recording has no row"));
+        return Err(Error::invalid(OBJECT, "the recording has no row"));
     };
     let columns = first_row.len();
     if columns == 0 {
-        return Err(invalid(OBJECT, "the recording has no column"));
+        return Err(Error::invalid(OBJECT, "the recording has no column"));
     }
     if recording.values.iter().any(|r| r.len() != columns) {
-        return Err(invalid(
+        return Err(Error::invalid(
             OBJECT,
             "the rows of the recording have different lengths",
         ));
     }
     if recording.times.len() != recording.values.len() {
-        return Err(invalid(
+        return Err(Error::invalid(
             OBJECT,
             format!(
                 "the recording has {} times for {} rows",
@@ -587,10 +568,10 @@ pub fn traces(path: impl AsRef<Path>, recording: &Recording, options: &PlotOptio
             .copied()
             .filter(|v| v.is_finite()),
     ) else {
-        return Err(invalid(OBJECT, "no recorded value is finite"));
+        return Err(Error::invalid(OBJECT, "no recorded value is finite"));
     };
     let Some(times) = extent(recording.times.iter().copied().filter(|t| t.is_finite())) else {
-        return Err(invalid(OBJECT, "no recorded time is finite"));
+        return Err(Error::invalid(OBJECT, "no recorded time is finite"));
     };
     let x = Axis::fit(
         times,
@@ -653,14 +634,14 @@ pub fn weight_matrix<T: Copy + Into<Option<f64>>>(
     const OBJECT: &str = "weight matrix plot";
     options.check()?;
     let Some(first_row) = matrix.first() else {
-        return Err(invalid(OBJECT, "the matrix has no row"));
+        return Err(Error::invalid(OBJECT, "the matrix has no row"));
     };
     let columns = first_row.len();
     if columns == 0 {
-        return Err(invalid(OBJECT, "the matrix has no column"));
+        return Err(Error::invalid(OBJECT, "the matrix has no column"));
     }
     if matrix.iter().any(|r| r.len() != columns) {
-        return Err(invalid(
+        return Err(Error::invalid(
             OBJECT,
             "the rows of the matrix have different lengths",
         ));
@@ -674,10 +655,10 @@ pub fn weight_matrix<T: Copy + Into<Option<f64>>>(
         })
         .collect();
     if cells.iter().flatten().flatten().any(|v| v.is_infinite()) {
-        return Err(invalid(OBJECT, "the matrix holds an infinite value"));
+        return Err(Error::invalid(OBJECT, "the matrix holds an infinite value"));
     }
     let Some((lo, hi)) = extent(cells.iter().flatten().flatten().copied()) else {
-        return Err(invalid(
+        return Err(Error::invalid(
             OBJECT,
             "every cell is missing: there is no synapse",
         ));
@@ -733,7 +714,7 @@ pub fn projection_matrix(
     let values = net.proj_get(proj, attribute)?;
     let conn = net.connectivity(proj);
     if values.len() != conn.nb_synapses() {
-        return Err(invalid(
+        return Err(Error::invalid(
             &format!("projection `{}`", p.name),
             format!("`{attribute}` is not an attribute with one value per synapse"),
         ));

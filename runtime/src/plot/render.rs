@@ -13,7 +13,7 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
 use plotters::style::text_anchor;
 
-use super::{PlotOptions, invalid};
+use super::PlotOptions;
 use crate::error::{Error, Result};
 
 /// The font family of every text: the bundled DejaVu Sans in PNG images;
@@ -32,7 +32,7 @@ fn register_font() -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(invalid("plot", "the bundled font cannot be read"))
+        Err(Error::invalid("plot", "the bundled font cannot be read"))
     }
 }
 
@@ -778,7 +778,7 @@ fn downsample(buf: &[u8], width: u32, height: u32, s: u32) -> Vec<u8> {
 
 /// Converts an error of plotters.
 fn draw_error(e: impl std::fmt::Display) -> Error {
-    invalid("plot", format!("cannot be drawn: {e}"))
+    Error::invalid("plot", format!("cannot be drawn: {e}"))
 }
 
 /// Height in backend pixels of the band of the title (a small margin
@@ -854,7 +854,8 @@ pub(super) fn png(figure: &impl Figure, options: &PlotOptions) -> Result<Vec<u8>
     }
     let pixels = downsample(&buf, width, height, s);
     let mut out = Vec::new();
-    let encode_error = |e: png::EncodingError| invalid("plot", format!("cannot be encoded: {e}"));
+    let encode_error =
+        |e: png::EncodingError| Error::invalid("plot", format!("cannot be encoded: {e}"));
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);

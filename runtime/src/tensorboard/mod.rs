@@ -299,13 +299,13 @@ impl Logger {
             [h, w] => (h, w, 1),
             [h, w, 3] => (h, w, 3),
             [_, _, _] => {
-                return Err(invalid(
+                return Err(Error::invalid(
                     WHAT,
                     format!("color images must be of shape (H, W, 3), got {shape:?}"),
                 ));
             }
             _ => {
-                return Err(invalid(
+                return Err(Error::invalid(
                     WHAT,
                     format!("images must be of shape (H, W) or (H, W, 3), got {shape:?}"),
                 ));
@@ -350,7 +350,7 @@ impl Logger {
             [n, h, w] => (n, h, w, 1),
             [n, h, w, c @ (1 | 3 | 4)] => (n, h, w, c),
             _ => {
-                return Err(invalid(
+                return Err(Error::invalid(
                     WHAT,
                     format!(
                         "images must be of shape (N, H, W) or (N, H, W, C) with C = 1, 3 or 4, \
@@ -389,7 +389,7 @@ impl Logger {
     /// no value within the buckets, or when the file cannot be written.
     pub fn add_histogram(&mut self, tag: &str, values: &[f64], step: Option<i64>) -> Result<()> {
         let h = summary::make_histogram(values, summary::default_bins())
-            .map_err(|reason| invalid("Logger.add_histogram", reason))?;
+            .map_err(|reason| Error::invalid("Logger.add_histogram", reason))?;
         let v = summary::histogram_value(&summary::clean_tag(tag), &h);
         self.writer.write_summary(&[v], step, wall_time())
     }
@@ -462,8 +462,9 @@ impl Logger {
         step: Option<i64>,
     ) -> Result<()> {
         let (bytes, colorspace) = summary::to_bytes(pixels, channels);
-        let png = summary::encode_png(&bytes, height, width, colorspace)
-            .map_err(|e| invalid("Logger", format!("image `{tag}` cannot be encoded: {e}")))?;
+        let png = summary::encode_png(&bytes, height, width, colorspace).map_err(|e| {
+            Error::invalid("Logger", format!("image `{tag}` cannot be encoded: {e}"))
+        })?;
         let v = summary::image_value(&summary::clean_tag(tag), height, width, colorspace, &png);
         self.writer.write_summary(&[v], step, wall_time())
     }
@@ -555,7 +556,7 @@ fn relative_folder(s: &str) -> Result<&Path> {
     let path = Path::new(s);
     let mut components = path.components().peekable();
     if components.peek().is_none() || !components.all(|c| matches!(c, Component::Normal(_))) {
-        return Err(invalid(
+        return Err(Error::invalid(
             "Logger.add_scalars",
             format!("`{s}` does not name a folder inside the run folder"),
         ));
@@ -566,7 +567,7 @@ fn relative_folder(s: &str) -> Result<&Path> {
 /// Checks that `values` fills `shape` and that no dimension is zero.
 fn check_values(what: &str, values: &[f64], shape: &[usize]) -> Result<()> {
     if shape.contains(&0) {
-        return Err(invalid(what, format!("empty image shape {shape:?}")));
+        return Err(Error::invalid(what, format!("empty image shape {shape:?}")));
     }
     let expected = shape.iter().product();
     if values.len() != expected {
@@ -579,13 +580,6 @@ fn check_values(what: &str, values: &[f64], shape: &[usize]) -> Result<()> {
         });
     }
     Ok(())
-}
-
-fn invalid(object: &str, reason: impl Into<String>) -> Error {
-    Error::Invalid {
-        object: object.to_string(),
-        reason: reason.into(),
-    }
 }
 
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
