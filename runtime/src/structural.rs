@@ -77,42 +77,29 @@ impl<'a> Remap<'a> {
     /// A per-synapse array for the new connectivity: the values of the kept
     /// synapses, `init` for the created ones.
     pub fn synapses<T: Copy>(&self, old: &[T], init: T) -> Vec<T> {
-        self.synapses
-            .iter()
-            .map(|&o| {
-                if o == Self::NEW {
-                    init
-                } else {
-                    old[o as usize]
-                }
-            })
-            .collect()
+        Self::remapped(self.synapses, old, || init)
     }
 
     /// The weights for the new connectivity: those of the kept synapses,
     /// the given ones for the created synapses.
     pub fn weights(&self, old: &[f64]) -> Vec<f64> {
         let mut new = self.weights.iter();
-        self.synapses
-            .iter()
-            .map(|&o| {
-                if o == Self::NEW {
-                    new.next().copied().unwrap_or(0.0)
-                } else {
-                    old[o as usize]
-                }
-            })
-            .collect()
+        Self::remapped(self.synapses, old, || new.next().copied().unwrap_or(0.0))
     }
 
     /// A per-dendrite array for the new connectivity: the values of the
     /// kept dendrites, `init` for the new ones.
     pub fn dendrites<T: Copy>(&self, old: &[T], init: T) -> Vec<T> {
-        self.dendrites
-            .iter()
+        Self::remapped(self.dendrites, old, || init)
+    }
+
+    /// `old` rearranged by `map` (an old index, or [`Self::NEW`] for a value
+    /// from `new`).
+    fn remapped<T: Copy>(map: &[u32], old: &[T], mut new: impl FnMut() -> T) -> Vec<T> {
+        map.iter()
             .map(|&o| {
                 if o == Self::NEW {
-                    init
+                    new()
                 } else {
                     old[o as usize]
                 }
