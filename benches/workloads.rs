@@ -38,7 +38,9 @@
 //!
 //! Options: `--workload coba|cuba|izhikevich|rate_sparse|rate_dense`
 //! (required), `--threads N` (1), `--seed S` (42), `--duration MS` or
-//! `--steps N` (the simulated length; the defaults above). Unknown arguments
+//! `--steps N` (the simulated length; the defaults above), `--split
+//! measured|always` (how the pieces of a step use the threads:
+//! `ThreadSplit::Measured`, the default, or `Always`). Unknown arguments
 //! end the program with status 2. `benches/peers/compare.sh` runs these
 //! workloads next to the peers'.
 
@@ -76,7 +78,7 @@ annarchy::neuron! {
 }
 
 const USAGE: &str = "usage: workloads --workload coba|cuba|izhikevich|rate_sparse|rate_dense \
-[--threads N] [--seed S] [--duration MS | --steps N]";
+[--threads N] [--seed S] [--duration MS | --steps N] [--split measured|always]";
 
 /// The networks this program runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,6 +135,8 @@ impl Workload {
 struct Options {
     workload: Workload,
     threads: usize,
+    /// How the pieces of a step use the threads.
+    split: ThreadSplit,
     seed: u64,
     /// Simulated time (ms), given to `simulate`.
     duration_ms: f64,
@@ -144,6 +148,7 @@ impl Options {
     fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Options>, String> {
         let mut workload = None;
         let mut threads = 1;
+        let mut split = ThreadSplit::Measured;
         let mut seed = 42;
         let mut duration = None;
         let mut steps: Option<u64> = None;
@@ -164,6 +169,13 @@ impl Options {
                 }
                 "--threads" => threads = parse_number(&arg, &value()?)?,
                 "--seed" => seed = parse_number(&arg, &value()?)?,
+                "--split" => {
+                    split = match value()?.as_str() {
+                        "measured" => ThreadSplit::Measured,
+                        "always" => ThreadSplit::Always,
+                        other => return Err(format!("unknown split `{other}`")),
+                    }
+                }
                 "--duration" => duration = Some(parse_number::<f64>(&arg, &value()?)?),
                 "--steps" => steps = Some(parse_number(&arg, &value()?)?),
                 _ => return Err(format!("unknown argument `{arg}`")),
@@ -185,6 +197,7 @@ impl Options {
         Ok(Some(Options {
             workload,
             threads,
+            split,
             seed,
             duration_ms,
         }))
@@ -332,6 +345,7 @@ fn vogels_abbott(opts: &Options) -> annarchy::Result<Measures> {
     let rss_after = resident_kib();
     let t_build = start.elapsed().as_secs_f64();
 
+    net.set_thread_split(opts.split);
     let start = Instant::now();
     net.simulate(opts.duration_ms)?;
     let t_sim = start.elapsed().as_secs_f64();
@@ -373,6 +387,7 @@ fn izhikevich(opts: &Options) -> annarchy::Result<Measures> {
     let rss_after = resident_kib();
     let t_build = start.elapsed().as_secs_f64();
 
+    net.set_thread_split(opts.split);
     let start = Instant::now();
     net.simulate(opts.duration_ms)?;
     let t_sim = start.elapsed().as_secs_f64();
@@ -421,6 +436,7 @@ fn rate(opts: &Options) -> annarchy::Result<Measures> {
     let rss_after = resident_kib();
     let t_build = start.elapsed().as_secs_f64();
 
+    net.set_thread_split(opts.split);
     let start = Instant::now();
     net.simulate(opts.duration_ms)?;
     let t_sim = start.elapsed().as_secs_f64();
@@ -463,6 +479,7 @@ fn run(opts: &Options) -> annarchy::Result<Json> {
         "peer": "annarchy-rs",
         "workload": opts.workload.name(),
         "threads": opts.threads,
+        "split": format!("{:?}", opts.split).to_lowercase(),
         "seed": opts.seed,
         "dt": opts.workload.dt(),
         "duration_ms": m.steps as f64 * opts.workload.dt(),

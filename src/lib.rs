@@ -54,6 +54,7 @@ pub mod prelude {
     pub use crate::runtime::population::AttrValue;
     pub use crate::runtime::random::RandomDistribution;
     pub use crate::runtime::report::ReportOptions;
+    pub use crate::runtime::split::ThreadSplit;
     pub use crate::{neuron, synapse};
 }
 

@@ -248,8 +248,11 @@ fn simulate_with_monitors_allocates_only_before_the_loop() -> annarchy::Result<(
 /// variables (more than `4 * RANDOM_CHUNK` draws), a projection of more than
 /// `PAR_MIN` dendrites, spikes reaching more than `PAR_EVENTS` synapses per
 /// step.
-fn large(threads: usize) -> annarchy::Result<(Network, PopId<NoisyLeaky>)> {
-    let mut b = Network::builder().seed(5).threads(threads);
+fn large(threads: usize, split: ThreadSplit) -> annarchy::Result<(Network, PopId<NoisyLeaky>)> {
+    let mut b = Network::builder()
+        .seed(5)
+        .threads(threads)
+        .thread_split(split);
     let input = b.population::<InputArray>("input", 200)?;
     b.set(input, "r", RandomDistribution::uniform(0.0, 1.0))?;
     let big = b.population::<NoisyLeaky>("big", 4 * RANDOM_CHUNK + 100)?;
@@ -272,25 +275,32 @@ fn large(threads: usize) -> annarchy::Result<(Network, PopId<NoisyLeaky>)> {
     Ok((net, big))
 }
 
-/// With two threads, neither `step()` nor `simulate` allocates.
+/// With two threads, neither `step()` nor `simulate` allocates, whether
+/// every piece of a step is split over the threads or the split is chosen
+/// from measured times.
 #[test]
 fn two_threads_do_not_allocate() -> annarchy::Result<()> {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let (mut net, big) = large(2)?;
-    for _ in 0..10 {
-        net.step();
-    }
-    let steps = allocations(|| {
-        for _ in 0..126 {
+    for split in [ThreadSplit::Always, ThreadSplit::Measured] {
+        let (mut net, big) = large(2, split)?;
+        for _ in 0..10 {
             net.step();
         }
-    });
-    assert_eq!(steps, 0, "allocations in 126 steps with two threads");
-    let short = allocations(|| net.simulate(10.0).expect("a valid duration"));
-    let long = allocations(|| net.simulate(300.0).expect("a valid duration"));
-    assert_eq!((short, long), (0, 0), "allocations of simulate");
-    assert_eq!(net.get_current_step(), 446);
-    assert!(net.get(big, "r")?.iter().any(|&r| r > 0.0));
+        let steps = allocations(|| {
+            for _ in 0..126 {
+                net.step();
+            }
+        });
+        assert_eq!(
+            steps, 0,
+            "allocations in 126 steps with two threads, {split:?}"
+        );
+        let short = allocations(|| net.simulate(10.0).expect("a valid duration"));
+        let long = allocations(|| net.simulate(300.0).expect("a valid duration"));
+        assert_eq!((short, long), (0, 0), "allocations of simulate, {split:?}");
+        assert_eq!(net.get_current_step(), 446);
+        assert!(net.get(big, "r")?.iter().any(|&r| r > 0.0));
+    }
     Ok(())
 }
 
@@ -356,7 +366,7 @@ fn streamed_monitors_and_timing_do_not_allocate() -> annarchy::Result<()> {
 #[test]
 fn one_thread_large_population_allocates_nothing() -> annarchy::Result<()> {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let (mut net, _) = large(1)?;
+    let (mut net, _) = large(1, ThreadSplit::Measured)?;
     for _ in 0..10 {
         net.step();
     }

@@ -608,7 +608,9 @@ fn pooling_accumulators_are_annarchy_ones() -> TestResult {
 #[test]
 fn results_do_not_depend_on_the_number_of_threads() -> TestResult {
     let run = |threads: usize| -> annarchy::Result<Vec<f64>> {
-        let mut b = Network::builder().threads(threads);
+        let mut b = Network::builder()
+            .threads(threads)
+            .thread_split(ThreadSplit::Always);
         let inp = b.population::<Baseline>("inp", (48, 48))?;
         let out = b.population::<Output>("out", (48, 48))?;
         b.set(inp, "baseline", rates(48 * 48))?;

@@ -507,7 +507,10 @@ struct Large {
 /// a copy and a rate-coded transpose over more than 1024 dendrites, and a
 /// spiking transpose delivering more than 4096 events per step.
 fn large(threads: usize) -> annarchy::Result<Large> {
-    let mut b = Network::builder().seed(7).threads(threads);
+    let mut b = Network::builder()
+        .seed(7)
+        .threads(threads)
+        .thread_split(ThreadSplit::Always);
     let pre = b.population::<Input>("pre", 1100)?;
     let post = b.population::<Output>("post", 1200)?;
     let pre2 = b.population::<Input>("pre2", 1100)?;

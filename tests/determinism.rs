@@ -55,8 +55,12 @@ fn bits(values: impl IntoIterator<Item = f64>) -> Vec<u64> {
 
 /// Builds the network with `seed` and `threads`, simulates [`STEPS`] steps
 /// and collects recordings and final weights.
-fn run(seed: u64, threads: usize) -> annarchy::Result<Outcome> {
-    let mut b = Network::builder().dt(1.0)?.seed(seed).threads(threads);
+fn run(seed: u64, threads: usize, split: ThreadSplit) -> annarchy::Result<Outcome> {
+    let mut b = Network::builder()
+        .dt(1.0)?
+        .seed(seed)
+        .threads(threads)
+        .thread_split(split);
     let input = b.population::<InputArray>("input", INPUT)?;
     let big = b.population::<NoisyRate>("big", (90, 100))?;
     b.set(input, "r", RandomDistribution::uniform(0.0, 1.0))?;
@@ -142,14 +146,17 @@ fn assert_identical(a: &Outcome, b: &Outcome, what: &str) {
 /// The same seed gives the same simulation with 1, 2 and 4 threads.
 #[test]
 fn same_seed_same_results_for_any_number_of_threads() -> annarchy::Result<()> {
-    let one = run(7, 1)?;
+    let one = run(7, 1, ThreadSplit::Measured)?;
     // The run is not trivial: the noise and the learning change values.
     let r = &one.series[0].1;
     let distinct: std::collections::BTreeSet<u64> = r.iter().copied().collect();
     assert!(distinct.len() > BIG, "the recorded rates vary");
     for threads in [2, 4] {
-        let many = run(7, threads)?;
-        assert_identical(&one, &many, &format!("1 thread vs {threads} threads"));
+        for split in [ThreadSplit::Always, ThreadSplit::Measured] {
+            let many = run(7, threads, split)?;
+            let what = format!("1 thread vs {threads} threads, {split:?}");
+            assert_identical(&one, &many, &what);
+        }
     }
     Ok(())
 }
@@ -158,10 +165,10 @@ fn same_seed_same_results_for_any_number_of_threads() -> annarchy::Result<()> {
 /// gives other connectivity, initial values, noise and weights.
 #[test]
 fn seed_determines_the_run() -> annarchy::Result<()> {
-    let a = run(11, 1)?;
-    let b = run(11, 1)?;
+    let a = run(11, 1, ThreadSplit::Measured)?;
+    let b = run(11, 1, ThreadSplit::Measured)?;
     assert_identical(&a, &b, "two runs of seed 11");
-    let c = run(12, 1)?;
+    let c = run(12, 1, ThreadSplit::Measured)?;
     assert_eq!(a.series.len(), c.series.len());
     for ((name, va), (_, vc)) in a.series.iter().zip(&c.series) {
         if name == "big.tau" {
@@ -205,8 +212,12 @@ type SpikingOutcome = (Vec<Vec<i64>>, Vec<u64>, Vec<u64>);
 /// parallel update (more than `PAR_MIN` neurons), with STDP and delays, and
 /// Poisson inputs whose spikes reach more than `PAR_EVENTS` synapses per
 /// step (delivery split between threads).
-fn run_spiking(threads: usize) -> annarchy::Result<SpikingOutcome> {
-    let mut b = Network::builder().dt(0.1)?.seed(11).threads(threads);
+fn run_spiking(threads: usize, split: ThreadSplit) -> annarchy::Result<SpikingOutcome> {
+    let mut b = Network::builder()
+        .dt(0.1)?
+        .seed(11)
+        .threads(threads)
+        .thread_split(split);
     let pop = b.population::<NoisyCoba>("pop", 9000)?;
     b.set(pop, "v", RandomDistribution::normal(-55.0, 5.0))?;
     let exc = b.view(pop, 0..7200)?;
@@ -238,14 +249,19 @@ fn run_spiking(threads: usize) -> annarchy::Result<SpikingOutcome> {
 
 #[test]
 fn spiking_network_same_spikes_for_1_2_and_4_threads() -> annarchy::Result<()> {
-    let one = run_spiking(1)?;
+    let one = run_spiking(1, ThreadSplit::Measured)?;
     assert!(
         one.0.iter().map(Vec::len).sum::<usize>() > 1000,
         "the network is active"
     );
     for threads in [2, 4] {
-        let other = run_spiking(threads)?;
-        assert!(one == other, "results differ with {threads} threads");
+        for split in [ThreadSplit::Always, ThreadSplit::Measured] {
+            let other = run_spiking(threads, split)?;
+            assert!(
+                one == other,
+                "results differ with {threads} threads, {split:?}"
+            );
+        }
     }
     Ok(())
 }

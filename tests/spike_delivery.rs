@@ -49,7 +49,11 @@ fn the_weight_path_adds_what_the_generated_code_adds() -> annarchy::Result<()> {
         })
         .collect();
     for threads in [1, 2] {
-        let mut b = Network::builder().dt(dt)?.seed(4).threads(threads);
+        let mut b = Network::builder()
+            .dt(dt)?
+            .seed(4)
+            .threads(threads)
+            .thread_split(ThreadSplit::Always);
         let src = b.spike_source_array("src", &trains)?;
         let fast = b.population::<Receiver>("fast", 1000)?;
         let generic = b.population::<Receiver>("generic", 1000)?;

@@ -118,7 +118,10 @@ fn rate_network(
     threads: usize,
     exists: impl Fn(usize, usize) -> bool,
 ) -> annarchy::Result<(Network, PopId<Sum>, ProjId<Tagged>)> {
-    let mut b = Network::builder().dt(0.1)?.threads(threads);
+    let mut b = Network::builder()
+        .dt(0.1)?
+        .threads(threads)
+        .thread_split(ThreadSplit::Always);
     let pre = b.population::<Source>("pre", PRE)?;
     let post = b.population::<Sum>("post", POST)?;
     b.set(pre, "r", vec![1.1, -2.3e8, 3.7, 0.13, 5.9e8, -0.7, 1e-8])?;
@@ -552,7 +555,11 @@ fn creating_comes_before_pruning() -> TestResult {
 #[test]
 fn random_conditions_are_the_same_for_any_number_of_threads() -> TestResult {
     let run = |threads: usize| -> annarchy::Result<(Vec<usize>, Network, ProjId<Random>)> {
-        let mut b = Network::builder().dt(1.0)?.seed(11).threads(threads);
+        let mut b = Network::builder()
+            .dt(1.0)?
+            .seed(11)
+            .threads(threads)
+            .thread_split(ThreadSplit::Always);
         let pre = b.population::<Source>("pre", 60)?;
         let post = b.population::<Sum>("post", 50)?;
         let proj = b

@@ -32,6 +32,7 @@ pub mod projection;
 pub mod random;
 pub mod report;
 pub mod spikes;
+pub mod split;
 pub mod stream;
 pub mod structural;
 pub mod team;

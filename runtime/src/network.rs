@@ -17,6 +17,7 @@ use crate::monitor::{Monitor, MonitorOptions, Recorded, Recording, Source};
 use crate::population::{AttrValue, Population};
 use crate::projection::{Dendrite, Link, Projection};
 use crate::random::stream;
+use crate::split::{Choices, ThreadSplit};
 use crate::team::Team;
 use crate::timing::{Lap, StepTimes, TimingSummary};
 use rand_chacha::ChaCha8Rng;
@@ -459,6 +460,7 @@ impl Objects {
 pub struct NetworkBuilder {
     pub(crate) objects: Objects,
     threads: usize,
+    thread_split: ThreadSplit,
 }
 
 impl Default for NetworkBuilder {
@@ -482,6 +484,7 @@ impl NetworkBuilder {
                 rng: stream(0, &[u64::MAX]),
             },
             threads: 1,
+            thread_split: ThreadSplit::Measured,
         }
     }
 
@@ -516,6 +519,17 @@ impl NetworkBuilder {
     /// same for any number.
     pub fn threads(mut self, n: usize) -> NetworkBuilder {
         self.threads = n.max(1);
+        self
+    }
+
+    /// How each piece of a step (a population's update, a projection's
+    /// transmission, ...) uses the threads: by default
+    /// ([`ThreadSplit::Measured`]) it is split over them only where its
+    /// measured times show that splitting is faster, so that more threads
+    /// never slow a simulation down; [`ThreadSplit::Always`] splits every
+    /// piece large enough. Results are the same either way.
+    pub fn thread_split(mut self, split: ThreadSplit) -> NetworkBuilder {
+        self.thread_split = split;
         self
     }
 
@@ -761,6 +775,7 @@ impl NetworkBuilder {
         let NetworkBuilder {
             mut objects,
             threads,
+            thread_split,
         } = self;
         // Targets of projections.
         for k in 0..objects.projs.len() {
@@ -907,7 +922,9 @@ impl NetworkBuilder {
         for proj in &mut objects.projs {
             proj.take_snapshot();
         }
-        Network::start(objects, threads)
+        let mut net = Network::start(objects, threads)?;
+        net.set_thread_split(thread_split);
+        Ok(net)
     }
 }
 
@@ -1333,6 +1350,8 @@ pub struct Network {
     progress_bar: bool,
     /// Time spent per phase and object, when measured.
     times: StepTimes,
+    /// Whether each piece of a step is split over the threads.
+    split: Choices,
 }
 
 /// Fewest steps of a `simulate` call that shows a progress bar.
@@ -1633,6 +1652,19 @@ impl Network {
     /// Number of threads.
     pub fn threads(&self) -> usize {
         self.threads
+    }
+
+    /// Changes how the pieces of a step use the threads (see
+    /// [`NetworkBuilder::thread_split`]); the times measured so far are
+    /// forgotten.
+    pub fn set_thread_split(&mut self, split: ThreadSplit) {
+        let o = &self.objects;
+        self.split = Choices::new(o.pops.len(), o.projs.len(), split);
+    }
+
+    /// How the pieces of a step use the threads.
+    pub fn thread_split(&self) -> ThreadSplit {
+        self.split.policy
     }
 
     /// Simulates `duration` ms: `ceil(duration / dt)` steps, or, when
@@ -1989,6 +2021,7 @@ impl Network {
         copy.callbacks_enabled = self.callbacks_enabled;
         copy.progress_bar = self.progress_bar;
         copy.times = self.times.clone();
+        copy.set_thread_split(self.split.policy);
         Ok(copy)
     }
 
@@ -2003,9 +2036,15 @@ impl Network {
             None
         };
         let times = StepTimes::new(objects.pops.len(), objects.projs.len());
+        let split = Choices::new(
+            objects.pops.len(),
+            objects.projs.len(),
+            ThreadSplit::Measured,
+        );
         Ok(Network {
             objects,
             times,
+            split,
             scratch: Vec::new(),
             t: 0,
             threads,
@@ -2179,6 +2218,8 @@ impl Network {
         } = &mut self.objects;
         let scratch = &mut self.scratch;
         let times = &mut self.times;
+        let split = &mut self.split;
+        let policy = split.policy;
         // 1. Reset the sums of rate-coded populations.
         for pop in pops.iter_mut() {
             if !pop.spiking() {
@@ -2195,13 +2236,15 @@ impl Network {
             let (earlier, rest) = projs.split_at_mut(i);
             let proj = &mut rest[0];
             if proj.transmission && pops[proj.post].enabled {
-                if let Some(source) = proj.source {
-                    crate::copy::transmit(proj, &earlier[source], pops, scratch, team);
-                } else if pops[proj.pre].spiking() {
-                    transmit_spikes(proj, pops, scratch, t, dt, team);
-                } else {
-                    transmit_rates(proj, pops, scratch, t, dt, team);
-                }
+                split.transmission[i].run(team, policy, |team| {
+                    if let Some(source) = proj.source {
+                        crate::copy::transmit(proj, &earlier[source], pops, scratch, team);
+                    } else if pops[proj.pre].spiking() {
+                        transmit_spikes(proj, pops, scratch, t, dt, team);
+                    } else {
+                        transmit_rates(proj, pops, scratch, t, dt, team);
+                    }
+                });
             }
             lap.to(&mut times.transmission[i]);
         }
@@ -2217,20 +2260,25 @@ impl Network {
         // 4. Random draws.
         for (i, pop) in pops.iter_mut().enumerate() {
             if pop.enabled {
-                pop.state.update_rng(&RngCtx {
-                    seed,
-                    object: i as u64,
-                    t,
-                    team,
+                split.random[i].run(team, policy, |team| {
+                    pop.state.update_rng(&RngCtx {
+                        seed,
+                        object: i as u64,
+                        t,
+                        team,
+                    });
                 });
             }
         }
+        let npops = pops.len();
         for (i, proj) in projs.iter_mut().enumerate() {
-            proj.state.update_rng(&RngCtx {
-                seed,
-                object: (1u64 << 32) + i as u64,
-                t,
-                team,
+            split.random[npops + i].run(team, policy, |team| {
+                proj.state.update_rng(&RngCtx {
+                    seed,
+                    object: (1u64 << 32) + i as u64,
+                    t,
+                    team,
+                });
             });
         }
         lap.to(&mut times.random);
@@ -2249,30 +2297,34 @@ impl Network {
                 axonal,
                 ..
             } = pop;
-            state.update(&NeuronCtx {
-                t,
-                dt,
-                sums,
-                constants,
-                last_spike,
-                team,
+            split.neuron[i].run(team, policy, |team| {
+                state.update(&NeuronCtx {
+                    t,
+                    dt,
+                    sums,
+                    constants,
+                    last_spike,
+                    team,
+                });
+                if spiking {
+                    state.spike_gather(
+                        &NeuronCtx {
+                            t,
+                            dt,
+                            sums,
+                            constants,
+                            last_spike: &[],
+                            team,
+                        },
+                        SpikeOut {
+                            spiked,
+                            last_spike,
+                            axonal,
+                        },
+                    );
+                }
             });
             if spiking {
-                state.spike_gather(
-                    &NeuronCtx {
-                        t,
-                        dt,
-                        sums,
-                        constants,
-                        last_spike: &[],
-                        team,
-                    },
-                    SpikeOut {
-                        spiked,
-                        last_spike,
-                        axonal,
-                    },
-                );
                 pop.update_rate();
             }
             lap.to(&mut times.neuron[i]);
@@ -2305,8 +2357,10 @@ impl Network {
             {
                 continue;
             }
-            with_synapse_ctx(proj, pops, t, dt, team, |state, ctx, _, _| {
-                state.update(ctx);
+            split.synapse[i].run(team, policy, |team| {
+                with_synapse_ctx(proj, pops, t, dt, team, |state, ctx, _, _| {
+                    state.update(ctx);
+                });
             });
             lap.to(&mut times.synapse[i]);
         }
@@ -2320,13 +2374,17 @@ impl Network {
                 continue;
             }
             let spiked = &pops[proj.post].spiked;
-            with_synapse_ctx(proj, pops, t, dt, team, |state, ctx, _, _| {
-                state.post_spikes(ctx, spiked);
+            split.post_events[i].run(team, policy, |team| {
+                with_synapse_ctx(proj, pops, t, dt, team, |state, ctx, _, _| {
+                    state.post_spikes(ctx, spiked);
+                });
             });
             lap.to(&mut times.post_events[i]);
         }
         // 10. Structural plasticity: creating, then pruning.
-        crate::structural::step(projs, pops, t, dt, seed, team);
+        split.structural.run(team, policy, |team| {
+            crate::structural::step(projs, pops, t, dt, seed, team);
+        });
         // 11. Monitors.
         for m in monitors.iter_mut() {
             if m.recording {
