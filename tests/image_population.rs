@@ -22,7 +22,10 @@
 //! * `VideoPopulation` reads a folder of frames in name order, one frame
 //!   per `grab_image`, resized and converted as `set_image`; after the last
 //!   frame it fails or wraps around as asked; it can be rewound and
-//!   released.
+//!   released. A camera that cannot be opened, or a file that is not a
+//!   V4L2 capture device, is an error that leaves the open source in place
+//!   (no test machine has a camera: the conversion of device frames is
+//!   tested in the run-time's unit tests).
 //! * Missing, unreadable and corrupt files, wrong geometries and grabbing
 //!   without frames are errors (`annarchy::Error`), which leave `r`
 //!   unchanged.
@@ -353,7 +356,7 @@ fn video_population_grabs_the_frames_of_a_folder_in_order() {
     assert!(net.pop(video).frames().is_none());
     let closed = net.grab_image(video).unwrap_err();
     assert!(
-        closed.to_string().contains("no frame sequence is open"),
+        closed.to_string().contains("no source of frames is open"),
         "{closed}"
     );
     assert!(net.release_video(video).is_none());
@@ -441,4 +444,41 @@ fn video_frame_errors_keep_the_sequence_on_the_bad_frame() {
     ));
     std::fs::remove_dir_all(dir).unwrap();
     std::fs::remove_dir_all(empty).unwrap();
+}
+
+/// A camera that cannot be opened is an error that names the device and
+/// leaves the population's source as it was; a device that is not a V4L2
+/// capture device is refused as such.
+#[test]
+fn cameras_that_cannot_be_read_are_errors() {
+    let mut b = Network::builder();
+    let video = b.video_population("video", (3, 4)).unwrap();
+    let mut net = b.build().unwrap();
+    let frames = FrameSequence::from_paths([fixture("frames/frame_0.pgm")]).unwrap();
+    net.open_video(video, frames.clone()).unwrap();
+
+    let missing = net.start_camera(video, 9999).unwrap_err();
+    assert!(matches!(missing, Error::Invalid { .. }), "{missing:?}");
+    let text = missing.to_string();
+    assert!(text.contains("VideoPopulation `video`"), "{text}");
+    assert!(text.contains("/dev/video9999"), "{text}");
+    assert_eq!(net.pop(video).frames(), Some(&frames));
+    assert_eq!(net.pop(video).camera(), None);
+
+    // A file that exists but is no video device.
+    let dir = scratch_dir("camera");
+    let file = dir.join("not-a-camera");
+    std::fs::write(&file, b"frames?").unwrap();
+    let e = net.start_camera_device(video, &file).unwrap_err();
+    if cfg!(target_os = "linux") {
+        assert!(e.to_string().contains("is not a V4L2 video device"), "{e}");
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let e = net.start_camera_device(video, "/dev/null").unwrap_err();
+        assert!(e.to_string().contains("is not a V4L2 video device"), "{e}");
+    }
+    // The sequence is still open and reads its frame.
+    net.grab_image(video).unwrap();
+    assert_eq!(net.pop(video).frames().unwrap().position(), 1);
 }

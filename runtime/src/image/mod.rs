@@ -66,13 +66,22 @@
 //! # Video
 //!
 //! ANNarchy's `VideoPopulation` grabs frames from a camera through OpenCV.
-//! Reading a camera or a video file needs system libraries (OpenCV,
-//! FFmpeg, V4L2), which this crate does not link: a [`VideoPopulation`]
-//! reads its frames from a sequence of image files instead (a folder of
-//! numbered frames, or a list of paths), each converted as by
-//! [`Network::set_image`]. After the last frame, [`Network::grab_image`]
-//! fails (the default, [`EndOfSequence::Error`]) or starts again from the
-//! first frame ([`EndOfSequence::Wrap`]).
+//! Here a [`VideoPopulation`] reads its frames from a video device
+//! ([`Network::start_camera`]: `/dev/video<port>`, through the kernel's
+//! V4L2 interface, on 64-bit Linux, without system libraries) or from a
+//! sequence of image files ([`Network::open_video`]: a folder of numbered
+//! frames, or a list of paths). Each frame is converted as by
+//! [`Network::set_image`]; a camera's frame is first turned into 8-bit RGB
+//! or grey from the uncompressed format the device gives (YUYV, UYVY,
+//! RGB24, BGR24 or GREY; ITU-R BT.601 for YUV, as OpenCV), where OpenCV
+//! would then resize with its bilinear filter. After the last file of a
+//! sequence, [`Network::grab_image`] fails (the default,
+//! [`EndOfSequence::Error`]) or starts again from the first frame
+//! ([`EndOfSequence::Wrap`]). Video files (MP4, AVI...) and compressed
+//! camera formats (MJPEG, H.264) are not read.
+//!
+//! Device capture is tested here for its conversions and its errors only:
+//! the machines that run the tests have no camera.
 //!
 //! # Example
 //!
@@ -107,6 +116,7 @@
 //! # }
 //! ```
 
+mod camera;
 mod pil;
 
 use crate::error::{Error, Result};
@@ -116,7 +126,9 @@ use crate::model::{
     NeuronState, RngCtx, ValueType,
 };
 use crate::network::{Network, NetworkBuilder, PopId};
+use camera::Camera;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// The attribute of both populations: `r = 0.0`, a parameter, as in
 /// ANNarchy's `Neuron(parameters="r = 0.0")`.
@@ -410,17 +422,37 @@ impl FrameSequence {
 
 /// ANNarchy's `VideoPopulation`: an [`ImagePopulation`] whose images are
 /// the frames of a video, grabbed one at a time by
-/// [`Network::grab_image`]. Here the frames are image files (a
-/// [`FrameSequence`], see the [module documentation](self)). Add one with
+/// [`Network::grab_image`], from a camera ([`Network::start_camera`]) or
+/// from image files ([`Network::open_video`]; see the
+/// [module documentation](self)). Add one with
 /// [`NetworkBuilder::video_population`]; its state is a [`VideoState`].
 #[derive(Clone, Copy, Debug)]
 pub struct VideoPopulation;
 
-/// The state of a [`VideoPopulation`]: `r` and the open frame sequence.
+/// Where the frames of a [`VideoPopulation`] come from.
+#[derive(Clone, Debug)]
+enum Source {
+    /// Image files.
+    Files(FrameSequence),
+    /// A video device, shared by the copies of a network.
+    Camera(Arc<Mutex<Camera>>),
+}
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Source) -> bool {
+        match (self, other) {
+            (Source::Files(a), Source::Files(b)) => a == b,
+            (Source::Camera(a), Source::Camera(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// The state of a [`VideoPopulation`]: `r` and the open source of frames.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VideoState {
     r: Vec<f64>,
-    frames: Option<FrameSequence>,
+    source: Option<Source>,
 }
 
 impl VideoState {
@@ -432,9 +464,23 @@ impl VideoState {
     pub fn r_mut(&mut self) -> &mut [f64] {
         &mut self.r
     }
-    /// The open frame sequence, with its position, if any.
+    /// The open frame sequence, with its position, if the frames come
+    /// from image files.
     pub fn frames(&self) -> Option<&FrameSequence> {
-        self.frames.as_ref()
+        match &self.source {
+            Some(Source::Files(f)) => Some(f),
+            _ => None,
+        }
+    }
+    /// The path of the open video device, if the frames come from one.
+    pub fn camera(&self) -> Option<PathBuf> {
+        match &self.source {
+            Some(Source::Camera(c)) => {
+                let camera = c.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                Some(camera.path().to_path_buf())
+            }
+            _ => None,
+        }
     }
 }
 
@@ -444,7 +490,7 @@ impl NeuronModel for VideoPopulation {
     fn new_state(size: usize) -> VideoState {
         VideoState {
             r: vec![0.0; size],
-            frames: None,
+            source: None,
         }
     }
 }
@@ -465,7 +511,7 @@ impl NeuronState for VideoState {
     fn update_rng(&mut self, _: &RngCtx<'_>) {}
     fn update(&mut self, _: &NeuronCtx<'_>) {}
     fn update_global_ops(&mut self) {}
-    /// `r` back to 0; the frame sequence keeps its position (a camera is
+    /// `r` back to 0; a frame sequence keeps its position (a camera is
     /// not rewound either).
     fn reset(&mut self) {
         self.r.fill(0.0);
@@ -595,8 +641,8 @@ impl Network {
         Ok(())
     }
 
-    /// Opens the frames of a video population (ANNarchy's
-    /// `start_camera`), replacing any open sequence; `r` is unchanged until
+    /// Takes the frames of a video population from image files, replacing
+    /// any open sequence or device; `r` is unchanged until
     /// [`grab_image`](Self::grab_image).
     ///
     /// # Errors
@@ -605,19 +651,63 @@ impl Network {
     /// `(h, w)`, `(h, w, 1)` or `(h, w, 3)`.
     pub fn open_video(&mut self, pop: PopId<VideoPopulation>, frames: FrameSequence) -> Result<()> {
         self.image_shape(pop, "VideoPopulation")?;
-        self.pop_mut(pop).frames = Some(frames);
+        self.pop_mut(pop).source = Some(Source::Files(frames));
+        Ok(())
+    }
+
+    /// Takes the frames of a video population from the camera
+    /// `/dev/video<port>` (ANNarchy's `start_camera(camera_port)`),
+    /// replacing any open sequence or device; see
+    /// [`start_camera_device`](Self::start_camera_device).
+    ///
+    /// # Errors
+    ///
+    /// As [`start_camera_device`](Self::start_camera_device).
+    pub fn start_camera(&mut self, pop: PopId<VideoPopulation>, port: usize) -> Result<()> {
+        self.start_camera_device(pop, format!("/dev/video{port}"))
+    }
+
+    /// Takes the frames of a video population from the video device at
+    /// `path` (V4L2, 64-bit Linux), replacing any open sequence or device.
+    /// The device is asked for frames of the population's size, in the
+    /// first uncompressed format it accepts (see the
+    /// [module documentation](self)); each [`grab_image`](Self::grab_image)
+    /// waits for its next frame. The device stays open until
+    /// [`release_video`](Self::release_video) or another source replaces
+    /// it; copies of the network ([`Network::try_clone`]) read the same
+    /// device.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when the device cannot be opened, is not a V4L2
+    /// capture device, offers no uncompressed format, or cannot start its
+    /// stream of frames, and on other platforms; [`Error::Geometry`] as
+    /// [`open_video`](Self::open_video). The population's source is then
+    /// unchanged.
+    pub fn start_camera_device(
+        &mut self,
+        pop: PopId<VideoPopulation>,
+        path: impl AsRef<Path>,
+    ) -> Result<()> {
+        let shape = self.image_shape(pop, "VideoPopulation")?;
+        let object = format!("VideoPopulation `{}`", self.population_name(pop));
+        let camera = Camera::open(path.as_ref(), shape.width, shape.height)
+            .map_err(|reason| Error::Invalid { object, reason })?;
+        self.pop_mut(pop).source = Some(Source::Camera(Arc::new(Mutex::new(camera))));
         Ok(())
     }
 
     /// Loads the next frame into `r` (ANNarchy's `grab_image()`), converted
-    /// as by [`set_image`](Self::set_image), and advances the sequence.
+    /// as by [`set_image`](Self::set_image): the next file of a sequence
+    /// (which advances), or the next frame of a device.
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] when no sequence is open, after the last frame of
-    /// a sequence that does not wrap around ([`EndOfSequence::Error`]), or
-    /// when the frame cannot be read or decoded (the sequence then stays on
-    /// that frame). `r` is then unchanged.
+    /// [`Error::Invalid`] when no source is open, after the last frame of
+    /// a sequence that does not wrap around ([`EndOfSequence::Error`]),
+    /// when the frame cannot be read or decoded (a sequence then stays on
+    /// that frame), or when a device gives no frame within five seconds.
+    /// `r` is then unchanged.
     pub fn grab_image(&mut self, pop: PopId<VideoPopulation>) -> Result<()> {
         let shape = self.image_shape(pop, "VideoPopulation")?;
         let object = format!("VideoPopulation `{}`", self.population_name(pop));
@@ -625,9 +715,31 @@ impl Network {
             object: object.clone(),
             reason,
         };
-        let frames = self.pop(pop).frames.as_ref().ok_or_else(|| {
-            invalid("no frame sequence is open (Network::open_video opens one)".into())
-        })?;
+        let frames = match &self.pop(pop).source {
+            None => {
+                return Err(invalid(
+                    "no source of frames is open (Network::open_video or \
+                     Network::start_camera opens one)"
+                        .into(),
+                ));
+            }
+            Some(Source::Camera(camera)) => {
+                let pixels = camera
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .grab()
+                    .map_err(invalid)?;
+                let levels = pixels
+                    .resize(shape.width, shape.height)
+                    .convert(shape.colour);
+                let r = &mut self.pop_mut(pop).r;
+                for (r, v) in r.iter_mut().zip(levels) {
+                    *r = f64::from(v) / 255.0;
+                }
+                return Ok(());
+            }
+            Some(Source::Files(frames)) => frames,
+        };
         let (k, path) = frames.next_path().ok_or_else(|| {
             invalid(format!(
                 "the frame sequence ended after its {} frames (rewind it, or open it with \
@@ -638,24 +750,28 @@ impl Network {
         let values = read(path, shape, &object)?;
         let state = self.pop_mut(pop);
         state.r.copy_from_slice(&values);
-        if let Some(f) = &mut state.frames {
+        if let Some(Source::Files(f)) = &mut state.source {
             f.next = k + 1;
         }
         Ok(())
     }
 
     /// Rewinds the open frame sequence of a video population to its first
-    /// frame (nothing if none is open).
+    /// frame (nothing if none is open, or for a device).
     pub fn rewind_video(&mut self, pop: PopId<VideoPopulation>) {
-        if let Some(f) = &mut self.pop_mut(pop).frames {
+        if let Some(Source::Files(f)) = &mut self.pop_mut(pop).source {
             f.rewind();
         }
     }
 
-    /// Closes the frame sequence of a video population (ANNarchy's
-    /// `release()`), returning it; `r` keeps the last frame.
+    /// Closes the source of frames of a video population (ANNarchy's
+    /// `release()`): returns a frame sequence; closes a device (once no
+    /// copy of the network reads it). `r` keeps the last frame.
     pub fn release_video(&mut self, pop: PopId<VideoPopulation>) -> Option<FrameSequence> {
-        self.pop_mut(pop).frames.take()
+        match self.pop_mut(pop).source.take() {
+            Some(Source::Files(f)) => Some(f),
+            _ => None,
+        }
     }
 }
 
