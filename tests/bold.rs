@@ -15,6 +15,8 @@
 //!   neurons; views are read through their ranks only.
 //! - A normalised input is 0 during its baseline period, then the relative
 //!   deviation from the baseline's mean.
+//! - After `reset`, a run records exactly what the first run recorded:
+//!   the baselines are computed again.
 
 use annarchy::prelude::*;
 use annarchy::runtime::bold::{Baseline, BoldMonitor, BoldOptions};
@@ -411,5 +413,42 @@ fn normalized_inputs_are_relative_to_their_baseline() -> annarchy::Result<()> {
     let after = net.bold_get(bold, "I_CBF")?;
     let expected = 3.0 / 8.0 * ((3.0 - 2.0) / (2.0 + 1e-7)) + 5.0 / 8.0 * 6.0;
     assert_eq!(after.values, [[expected], [expected]]);
+    Ok(())
+}
+
+/// A network reset to step 0 records the same BOLD signal again, its
+/// normalised input included: the baseline is forgotten and its period
+/// starts again.
+#[test]
+fn a_reset_network_records_the_same_signal_again() -> annarchy::Result<()> {
+    let mut b = Network::builder().dt(1.0)?;
+    let pop = b.population::<Trace>("trace", 4)?;
+    b.set(pop, "a", vec![0.5, 1.0, 1.5, 2.0])?;
+    b.set(pop, "omega", 0.01)?;
+    let bold = b.bold_monitor::<balloon_RN>(
+        &[pop.into()],
+        BoldOptions {
+            normalize_input: Some(vec![50.0]),
+            recorded_variables: Some(vec!["I_CBF"]),
+            start: true,
+            ..BoldOptions::default()
+        },
+    )?;
+    let mut net = b.build()?;
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        net.simulate(300.0)?;
+        let baselines = net.bold_baselines(bold);
+        assert!(baselines[0].is_some(), "the baseline period ended");
+        let input = net.bold_get(bold, "I_CBF")?.values;
+        let signal = net.bold_get(bold, "BOLD")?.values;
+        // The input is 0 during the baseline period, then it moves.
+        assert!(input[..50].iter().all(|v| v[0] == 0.0));
+        assert!(input[50..].iter().any(|v| v[0] != 0.0));
+        runs.push((baselines, input, signal));
+        net.reset(true, true, false, true);
+        assert_eq!(net.bold_baselines(bold), [None]);
+    }
+    assert!(runs[0] == runs[1], "the second run differs from the first");
     Ok(())
 }

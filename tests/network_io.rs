@@ -22,6 +22,11 @@
 //!   `TimedPoissonPopulation`, `SpikeSourceArray`, a decoding projection's
 //!   window), loaded into networks at other points of their run, go on
 //!   bit for bit as the saved ones;
+//! - so are structural plasticity running on a schedule (`start_pruning`,
+//!   `start_creating`) and the baseline of a BOLD monitor's normalised
+//!   input in the middle of its period: a network loaded from a file prunes
+//!   and creates the same synapses at the same steps, and records the same
+//!   BOLD signal, as the saved one;
 //! - populations and projections alone, selections of objects, and files
 //!   of one object;
 //! - every broken or mismatched file is an error whose message says what
@@ -1229,4 +1234,159 @@ print("numpy read", len(f.files), "arrays")
     );
     println!("{}", String::from_utf8_lossy(&out.stdout).trim());
     Ok(())
+}
+
+annarchy::synapse! {
+    /// Random pruning and creation.
+    struct Rewiring {
+        pruning: "Uniform(0.0, 1.0) < 0.2",
+        creating: "pre.r > 0.3 : proba = 0.3, w = 0.5",
+    }
+}
+
+/// Inputs onto rate neurons through synapses that are pruned and created
+/// at random, and a BOLD monitor with a normalised input, started at
+/// build.
+fn rewiring_network() -> annarchy::Result<(Network, ProjId<Rewiring>, BoldMonitor<balloon_RN>)> {
+    let mut b = Network::builder().dt(1.0)?.seed(5);
+    let input = b.population::<InputArray>("input", 20)?;
+    b.set(input, "r", RandomDistribution::uniform(0.0, 1.0))?;
+    let out = b.population::<Rate>("out", 10)?;
+    let proj = b
+        .projection::<Rewiring>(input, out, "exc")
+        .connect_fixed_probability(0.3, 0.2)?;
+    let bold = b.bold_monitor::<balloon_RN>(
+        &[out.into()],
+        BoldOptions {
+            normalize_input: Some(vec![20.0]),
+            start: true,
+            ..BoldOptions::default()
+        },
+    )?;
+    Ok((b.build()?, proj, bold))
+}
+
+#[test]
+fn structural_plasticity_and_bold_baselines_resume_exactly() -> annarchy::Result<()> {
+    let folder = dir("rewiring");
+    let path = folder.0.join("rewiring.npz");
+    let (mut saved, proj, bold) = rewiring_network()?;
+    saved.start_pruning(proj, Some(2.0))?;
+    saved.start_creating(proj, Some(3.0))?;
+    saved.simulate(11.0)?;
+    saved.save(&path)?;
+    let file = Npz::read(&path)?;
+    assert_eq!(
+        file.get("proj/proj0/structural/pruning")?.to_i64(),
+        Some(vec![2, 0])
+    );
+    assert_eq!(
+        file.get("proj/proj0/structural/creating")?.to_i64(),
+        Some(vec![3, 0])
+    );
+    assert_eq!(file.get("bold/0/baseline")?.len(), 11);
+    assert_eq!(file.get("bold/0/baseline_end")?.to_i64(), Some(vec![20]));
+
+    // Built the same way, never simulated, structural plasticity stopped.
+    let (mut loaded, _, _) = rewiring_network()?;
+    loaded.load(&path)?;
+    assert_eq!(loaded.connectivity(proj), saved.connectivity(proj));
+    let mut changes = 0;
+    for k in 0..30 {
+        let before = saved.nb_synapses(proj);
+        saved.step();
+        loaded.step();
+        changes += usize::from(saved.nb_synapses(proj) != before);
+        assert_eq!(
+            loaded.connectivity(proj),
+            saved.connectivity(proj),
+            "step {k}"
+        );
+        assert_eq!(
+            bits(&loaded.proj_get(proj, "w")?),
+            bits(&saved.proj_get(proj, "w")?)
+        );
+    }
+    assert!(
+        changes > 5,
+        "synapses are pruned and created ({changes} changes)"
+    );
+    assert!(saved.bold_baselines(bold)[0].is_some());
+    assert_eq!(loaded.bold_baselines(bold), saved.bold_baselines(bold));
+    let signal = |net: &mut Network| -> annarchy::Result<Vec<u64>> {
+        let values = net.bold_get(bold, "BOLD")?.values;
+        Ok(values[values.len() - 30..]
+            .iter()
+            .map(|v| v[0].to_bits())
+            .collect())
+    };
+    assert_eq!(signal(&mut loaded)?, signal(&mut saved)?);
+
+    // Stopped conditions are saved as absent, and stop on load.
+    saved.stop_pruning(proj);
+    saved.stop_creating(proj);
+    saved.save(&path)?;
+    assert!(!Npz::read(&path)?.contains("proj/proj0/structural/pruning"));
+    loaded.load(&path)?;
+    let before = loaded.connectivity(proj).clone();
+    loaded.simulate(10.0)?;
+    assert_eq!(loaded.connectivity(proj), &before);
+    Ok(())
+}
+
+/// After a load that replaces a projection's connectivity, `reset` restores
+/// the build-time values of the synapses the network had when built, and
+/// the loaded weights of the synapses it did not have.
+#[test]
+fn reset_after_a_load_restores_the_synapses_each_had() -> annarchy::Result<()> {
+    let build = |seed: u64| -> annarchy::Result<(Network, ProjId<DefaultRateSynapse>)> {
+        let mut b = Network::builder().seed(seed);
+        let input = b.population::<InputArray>("input", 12)?;
+        let out = b.population::<Rate>("out", 6)?;
+        let proj = b
+            .projection::<DefaultRateSynapse>(input, out, "exc")
+            .connect_fixed_probability(0.5, RandomDistribution::uniform(0.0, 1.0))?;
+        Ok((b.build()?, proj))
+    };
+    let folder = dir("reset-after-load");
+    let path = folder.0.join("other.npz");
+    let (other, proj) = build(1)?;
+    other.save(&path)?;
+    let (mut net, _) = build(2)?;
+    let built: Vec<(u32, u32, f64)> = synapses(&net, proj)?;
+    net.load(&path)?;
+    let loaded = synapses(&net, proj)?;
+    assert_eq!(loaded, synapses(&other, proj)?);
+    net.simulate(3.0)?;
+    net.reset(true, true, true, true);
+    let after = synapses(&net, proj)?;
+    assert_eq!(after.len(), loaded.len());
+    let (mut kept, mut new) = (0, 0);
+    for (&(post, pre, w), &(_, _, w_loaded)) in after.iter().zip(&loaded) {
+        match built.iter().find(|&&(p, q, _)| (p, q) == (post, pre)) {
+            Some(&(_, _, w_built)) => {
+                kept += 1;
+                assert_eq!(w, w_built, "synapse {pre} -> {post}");
+            }
+            None => {
+                new += 1;
+                assert_eq!(w, w_loaded, "synapse {pre} -> {post}");
+            }
+        }
+    }
+    assert!(kept > 5 && new > 5, "{kept} kept, {new} new synapses");
+    Ok(())
+}
+
+/// `(post, pre, w)` of every synapse of a projection, dendrite after dendrite.
+fn synapses(
+    net: &Network,
+    proj: ProjId<DefaultRateSynapse>,
+) -> annarchy::Result<Vec<(u32, u32, f64)>> {
+    let conn = net.connectivity(proj);
+    let w = net.proj_get(proj, "w")?;
+    Ok((0..conn.nb_dendrites())
+        .flat_map(|k| conn.row(k).map(move |s| (k, s)))
+        .map(|(k, s)| (conn.post_ranks[k], conn.pre_ranks[s], w[s]))
+        .collect())
 }

@@ -277,6 +277,38 @@ impl BoldInput {
         }
     }
 
+    /// The state of the baseline, for files: the values stored, the step
+    /// that ends the period (-1: not started), and `[mean, std, computed]`
+    /// (`computed`: 1 once computed, else 0).
+    pub(crate) fn baseline_state(&self) -> (&[f64], i64, [f64; 3]) {
+        let computed = if self.computed { 1.0 } else { 0.0 };
+        (
+            &self.baseline,
+            self.baseline_end,
+            [self.mean, self.std, computed],
+        )
+    }
+
+    /// Sets what [`baseline_state`](Self::baseline_state) gives.
+    pub(crate) fn set_baseline_state(&mut self, values: Vec<f64>, end: i64, stats: [f64; 3]) {
+        self.baseline = values;
+        self.baseline_end = end;
+        [self.mean, self.std] = [stats[0], stats[1]];
+        self.computed = stats[2] != 0.0;
+    }
+
+    /// Forgets the stored baseline; a baseline period that had started
+    /// starts again at step 0 (the network was reset to it).
+    pub(crate) fn reset(&mut self) {
+        self.baseline.clear();
+        self.mean = 0.0;
+        self.std = 0.0;
+        self.computed = false;
+        if self.baseline_end >= 0 {
+            self.baseline_end = self.baseline_steps;
+        }
+    }
+
     /// The sum of the variable over the neurons read, and their number.
     fn sum(&self, pops: &[Population]) -> (f64, usize) {
         let values = pops[self.pre].state.attr(self.attr);

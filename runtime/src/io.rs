@@ -47,6 +47,8 @@
 //! | `proj/<j>/<a>` | local: one value per synapse in the order of `pre_ranks`; semiglobal: one per dendrite; global: 0-d |
 //! | `proj/<j>/run/<r>` | the run-time state the model keeps apart from its attributes (below), one array per name `<r>` |
 //! | `proj/<j>/spikes/pending`, `proj/<j>/spikes/pending_sizes` | per-synapse delays of spikes: the synapses (indices in `pre_ranks`) reached in each coming step, next step first, flat, and their number per step |
+//! | `proj/<j>/structural/pruning`, `proj/<j>/structural/creating` | while the `pruning` (`creating`) condition is evaluated (`start_pruning`): `[period, offset]` in steps, evaluated at the steps `t` where `(t - offset) % period == 0`; absent otherwise |
+//! | `bold/<k>/baseline`, `bold/<k>/baseline_end`, `bold/<k>/mean_std` | network files only, per input `k` of the BOLD monitors (in the order of the monitors and of their populations): the values stored during the baseline period, the step that ends it (-1: not started), and `[mean, std, computed]` (`computed` 1 once the baseline is computed) |
 //!
 //! In Python, the dendrites of a projection are
 //! `numpy.split(f["proj/j/connectivity/pre_ranks"],
@@ -334,6 +336,15 @@ fn save_projection(p: &Projection, pops: &[Population], out: &mut Entries) {
         let (sizes, flat) = lists(p.pending_events());
         out.push(key("spikes/pending_sizes"), sizes);
         out.push(key("spikes/pending"), flat);
+    }
+    let [pruning, creating] = p.structural.schedules();
+    for (name, schedule) in [
+        ("structural/pruning", pruning),
+        ("structural/creating", creating),
+    ] {
+        if let Some((period, offset)) = schedule {
+            out.push(key(name), ints([period, offset]));
+        }
     }
 }
 
@@ -635,6 +646,8 @@ struct ProjectionLoad {
     /// The state, connected as `conn`, with the values of the file.
     state: Box<dyn SynapseState>,
     pending: Option<Vec<Vec<u32>>>,
+    /// When the `pruning` and `creating` conditions are evaluated.
+    schedules: [Option<(i64, i64)>; 2],
 }
 
 /// Everything a load changes, checked before anything is changed.
@@ -645,6 +658,8 @@ struct Load {
     constants: Vec<(usize, f64)>,
     populations: Vec<PopulationLoad>,
     projections: Vec<ProjectionLoad>,
+    /// Per input of the BOLD monitors: stored values, end, `[mean, std, computed]`.
+    bold: Vec<(Vec<f64>, i64, [f64; 3])>,
 }
 
 /// Checks the population `name` of a file against the network's
@@ -906,11 +921,27 @@ fn check_projection(
     load_internal(file, &prefix, &object, internal, |name, values| {
         state.set_internal_state(name, values)
     })?;
+    let schedule = |name: &str| -> Result<Option<(i64, i64)>> {
+        let k = key(name);
+        if !file.npz.contains(&k) {
+            return Ok(None);
+        }
+        match file.i64s(&k)?[..] {
+            [period, offset] if period >= 1 => Ok(Some((period, offset))),
+            ref other => Err(file.invalid(format!(
+                "entry `{k}` holds {other:?}, not [period, offset] with a period of at least one step"
+            ))),
+        }
+    };
     Ok(ProjectionLoad {
         index,
         conn,
         state,
         pending,
+        schedules: [
+            schedule("structural/pruning")?,
+            schedule("structural/creating")?,
+        ],
     })
 }
 
@@ -1062,6 +1093,25 @@ impl Network {
                     data: constants.iter().map(|(_, v)| *v).collect(),
                 },
             );
+            for (k, input) in self.objects.bold.iter().enumerate() {
+                let (values, end, stats) = input.baseline_state();
+                let key = |s: &str| format!("bold/{k}/{s}");
+                out.push(
+                    key("baseline"),
+                    NpyArray::F64 {
+                        shape: vec![values.len()],
+                        data: values.to_vec(),
+                    },
+                );
+                out.push(key("baseline_end"), NpyArray::scalar_i64(end));
+                out.push(
+                    key("mean_std"),
+                    NpyArray::F64 {
+                        shape: vec![3],
+                        data: stats.to_vec(),
+                    },
+                );
+            }
         }
         let pop_names: Vec<&str> = pops
             .iter()
@@ -1174,6 +1224,35 @@ impl Network {
                 load.constants.push((index, v));
             }
         }
+        let inputs = file
+            .npz
+            .names()
+            .filter(|n| n.starts_with("bold/") && n.ends_with("/baseline_end"))
+            .count();
+        if inputs > 0 && inputs != self.objects.bold.len() {
+            return Err(file.invalid(format!(
+                "holds the baselines of {inputs} BOLD inputs; the network has {}",
+                self.objects.bold.len()
+            )));
+        }
+        for k in 0..inputs {
+            let key = |s: &str| format!("bold/{k}/{s}");
+            let stats: [f64; 3] =
+                file.f64s(&key("mean_std"))?
+                    .try_into()
+                    .map_err(|v: Vec<f64>| {
+                        file.invalid(format!(
+                            "entry `{}` holds {} values, not [mean, std, computed]",
+                            key("mean_std"),
+                            v.len()
+                        ))
+                    })?;
+            load.bold.push((
+                file.f64s(&key("baseline"))?,
+                file.i64(&key("baseline_end"))?,
+                stats,
+            ));
+        }
         if options.populations {
             for name in file.names("populations")? {
                 let index = self.get_population(&name)?.0;
@@ -1257,6 +1336,7 @@ impl Network {
             if let Some(pending) = l.pending {
                 proj.set_pending_events(pending);
             }
+            proj.structural.set_schedules(l.schedules);
         }
         for l in load.populations {
             let pop = &mut objects.pops[l.index];
@@ -1292,6 +1372,9 @@ impl Network {
             }
             pop.set_rate_history(l.rate.unwrap_or_default());
             pop.state.update_global_ops();
+        }
+        for (input, (values, end, stats)) in objects.bold.iter_mut().zip(load.bold) {
+            input.set_baseline_state(values, end, stats);
         }
         if let Some(t) = load.time_step {
             self.set_current_step(t);

@@ -2607,7 +2607,10 @@ impl Network {
 
     /// Restores populations (and projections if asked; `w` too if
     /// `synapses`) to their values at build time, clears monitors if asked,
-    /// and sets the time to 0.
+    /// and sets the time to 0. With the projections, the inputs of BOLD
+    /// monitors forget their baselines: a baseline period that had started
+    /// starts again at step 0, so that a run after the reset normalises as
+    /// the first one did.
     pub fn reset(&mut self, populations: bool, projections: bool, synapses: bool, monitors: bool) {
         if populations {
             for p in &mut self.objects.pops {
@@ -2626,6 +2629,9 @@ impl Network {
             for p in &mut self.objects.projs {
                 p.state.reset();
                 p.reset(synapses);
+            }
+            for input in &mut self.objects.bold {
+                input.reset();
             }
         }
         if monitors {

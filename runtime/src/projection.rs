@@ -181,13 +181,36 @@ impl Projection {
     /// for a spiking pre-synaptic population, the spike index, history
     /// and queues (see [`Projection::prepare_spikes`]). A projection that
     /// reads this one ([`Projection::source`]) rebuilds what it derived
-    /// from the old connectivity at its next transmission.
+    /// from the old connectivity at its next transmission. The values that
+    /// [`reset`](Self::reset) restores are kept for the synapses (and
+    /// dendrites) that both connectivities hold; the others restore their
+    /// attributes' initial values, and their weights of now.
     pub fn rewire(
         &mut self,
         conn: Connectivity,
         state: Box<dyn SynapseState>,
         pops: &mut [Population],
     ) {
+        // The values `reset` restores follow the synapses that both
+        // connectivities hold; the others start from their initial values
+        // (and the weights they have now).
+        let w = match self
+            .state
+            .info()
+            .attributes
+            .iter()
+            .position(|a| a.name == "w")
+        {
+            Some(i) => match state.attr(i) {
+                AttrRef::Array(w) => w.to_vec(),
+                AttrRef::Scalar(_) => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+        let matching = crate::structural::Remap::matching(&self.conn, &conn, &w);
+        matching
+            .remap(&conn)
+            .snapshots(&mut self.initial, self.state.info());
         self.psp = vec![0.0; conn.nb_dendrites()];
         self.version += 1;
         self.structural.include(&conn);

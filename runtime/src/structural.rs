@@ -93,6 +93,46 @@ impl<'a> Remap<'a> {
         Self::remapped(self.dendrites, old, || init)
     }
 
+    /// The values `reset` restores (`initial`, one per attribute of the
+    /// model `info`), rearranged: per-synapse values follow their synapses
+    /// (a new synapse gets its attribute's initial value, and its weight);
+    /// per-dendrite values their dendrites.
+    pub(crate) fn snapshots(&self, initial: &mut [Snapshot], info: &crate::model::ModelInfo) {
+        for (snap, attr) in initial.iter_mut().zip(info.attributes) {
+            if let Snapshot::Array(values) = snap {
+                match attr.locality {
+                    Locality::Local if attr.name == "w" => *values = self.weights(values),
+                    Locality::Local => *values = self.synapses(values, attr.init),
+                    Locality::SemiGlobal => *values = self.dendrites(values, attr.init),
+                    Locality::Global => {}
+                }
+            }
+        }
+    }
+
+    /// The synapses and dendrites of `old` found in `new` (same post- and
+    /// pre-synaptic ranks), as the maps of a [`Remap`] from `old` to `new`,
+    /// and the weights `w` of `new`'s synapses that `old` lacks, in order.
+    pub(crate) fn matching(old: &Connectivity, new: &Connectivity, w: &[f64]) -> Matching {
+        let mut m = Matching::default();
+        for (k, &post) in new.post_ranks.iter().enumerate() {
+            let old_row = old.post_ranks.binary_search(&post).ok();
+            m.dendrites.push(old_row.map_or(Self::NEW, |o| o as u32));
+            let old_pre = old_row.map_or(&[][..], |o| &old.pre_ranks[old.row(o)]);
+            let first = old_row.map_or(0, |o| old.row(o).start);
+            for s in new.row(k) {
+                match old_pre.binary_search(&new.pre_ranks[s]) {
+                    Ok(i) => m.synapses.push((first + i) as u32),
+                    Err(_) => {
+                        m.synapses.push(Self::NEW);
+                        m.weights.push(w.get(s).copied().unwrap_or(0.0));
+                    }
+                }
+            }
+        }
+        m
+    }
+
     /// `old` rearranged by `map` (an old index, or [`Self::NEW`] for a value
     /// from `new`).
     fn remapped<T: Copy>(map: &[u32], old: &[T], mut new: impl FnMut() -> T) -> Vec<T> {
@@ -105,6 +145,27 @@ impl<'a> Remap<'a> {
                 }
             })
             .collect()
+    }
+}
+
+/// The maps of a [`Remap`] between two connectivities
+/// ([`Remap::matching`]).
+#[derive(Debug, Default)]
+pub(crate) struct Matching {
+    synapses: Vec<u32>,
+    weights: Vec<f64>,
+    dendrites: Vec<u32>,
+}
+
+impl Matching {
+    /// The remap to `conn` (the new connectivity of the matching).
+    pub(crate) fn remap<'a>(&'a self, conn: &'a Connectivity) -> Remap<'a> {
+        Remap {
+            conn,
+            synapses: &self.synapses,
+            weights: &self.weights,
+            dendrites: &self.dendrites,
+        }
     }
 }
 
@@ -202,6 +263,24 @@ impl Structural {
             pruning: None,
             creating: None,
         }
+    }
+
+    /// When the `pruning` and `creating` conditions are evaluated, as
+    /// `(period, offset)` in steps (`None`: not evaluated), for files.
+    pub fn schedules(&self) -> [Option<(i64, i64)>; 2] {
+        [self.pruning, self.creating].map(|s| s.map(|s| (s.period, s.offset)))
+    }
+
+    /// Sets what [`schedules`](Self::schedules) gives; periods are at least 1.
+    pub fn set_schedules(&mut self, [pruning, creating]: [Option<(i64, i64)>; 2]) {
+        let schedule = |s: Option<(i64, i64)>| {
+            s.map(|(period, offset)| Schedule {
+                period: period.max(1),
+                offset,
+            })
+        };
+        self.pruning = schedule(pruning);
+        self.creating = schedule(creating);
     }
 
     /// Adds the post-synaptic neurons of `conn` (a connectivity that
@@ -313,17 +392,7 @@ fn restructure(
         reason,
     })?;
     // The values `reset` restores follow their synapses too.
-    let info = proj.state.info();
-    for (snap, attr) in proj.initial.iter_mut().zip(info.attributes) {
-        if let Snapshot::Array(values) = snap {
-            match attr.locality {
-                Locality::Local if attr.name == "w" => *values = map.weights(values),
-                Locality::Local => *values = map.synapses(values, attr.init),
-                Locality::SemiGlobal => *values = map.dendrites(values, attr.init),
-                Locality::Global => {}
-            }
-        }
-    }
+    map.snapshots(&mut proj.initial, proj.state.info());
     // Spikes on their way follow their synapse; those of pruned ones are lost.
     if !proj.events.is_empty() {
         let mut new_index = vec![Remap::NEW; n_old];
