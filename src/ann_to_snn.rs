@@ -6,7 +6,8 @@
 //! The input layer encodes each input value `x` as a firing rate
 //! `x * max_f` Hz ([`InputEncoding`]); every dense layer becomes a
 //! population of non-leaky integrate-and-fire neurons
-//! ([`IaF`]), reached by a spiking projection
+//! ([`IaF`], or a spiking model of the user's: [`HiddenNeuron::custom`]),
+//! reached by a spiking projection
 //! (`g_exc += w` at each pre-synaptic spike, ANNarchy's default spiking
 //! synapse) whose weights are the layer's, normalised per layer (Diehl et
 //! al. 2015, see [`normalization_factors`]); the last dense layer is the
@@ -99,6 +100,7 @@ use std::path::Path;
 
 use crate::models::{CPN, DefaultSpikingSynapse, IB, IaF, IaF_Acc, IaF_TTKS, PSO};
 use crate::runtime::convolution::{Kernel, Operation};
+use crate::runtime::model::{ModelInfo, NeuronModel};
 use crate::runtime::network::{AnyPop, AnyProj, MonitorId, Network, NetworkBuilder, StopOperator};
 use crate::runtime::onnx::{self, FeedForward, Layer, PoolOperation};
 use crate::runtime::random::{RandomDistribution, stream};
@@ -129,7 +131,106 @@ pub enum InputEncoding {
 pub enum HiddenNeuron {
     /// `'IaF'`: [`IaF`].
     IaF,
+    /// A spiking neuron model of the user's (ANNarchy's
+    /// `hidden_neuron=Neuron(...)`), made by [`HiddenNeuron::custom`].
+    Custom(CustomNeuron),
 }
+
+impl HiddenNeuron {
+    /// The spiking model `N` as the hidden neuron (ANNarchy's
+    /// `hidden_neuron=Neuron(...)`), written with `neuron!` as any other.
+    /// Its populations receive the layers' weights on the target `exc`
+    /// (`g_exc += w` at each pre-synaptic spike); when it has a `vt`
+    /// attribute, a hidden layer's is set to `1 - 0.05 * index` as for
+    /// [`IaF`] (ANNarchy sets it whether or not the model has one). A
+    /// convolution or pooling layer after it reads its `mask`. The
+    /// converter checks these when it is made and when it builds the
+    /// network.
+    ///
+    /// ```
+    /// use annarchy::ann_to_snn::{AnnToSnnConverter, HiddenNeuron, InputEncoding, ReadOut};
+    ///
+    /// annarchy::neuron! {
+    ///     /// IaF whose reset subtracts the threshold.
+    ///     struct SubtractiveIaF {
+    ///         parameters: "
+    ///             vt = 1.0 : population
+    ///             mask_tau = 20.0 : population
+    ///         ",
+    ///         equations: "
+    ///             dv/dt = g_exc : init = 0.0, min = -2.0
+    ///             dmask/dt = -mask / mask_tau : init = 0.0
+    ///         ",
+    ///         spike: "v > vt",
+    ///         reset: "
+    ///             v -= vt
+    ///             mask += 1.0 / mask_tau
+    ///         ",
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> annarchy::Result<()> {
+    /// let hidden = HiddenNeuron::custom::<SubtractiveIaF>();
+    /// let snn = AnnToSnnConverter::new(InputEncoding::Cpn, hidden, ReadOut::SpikeCount, 100.0)?;
+    /// assert_eq!(snn.hidden_neuron(), hidden);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn custom<N: NeuronModel>() -> HiddenNeuron {
+        fn add<N: NeuronModel>(
+            b: &mut NetworkBuilder,
+            name: &str,
+            geometry: &[usize],
+        ) -> Result<AnyPop> {
+            Ok(b.population::<N>(name, geometry)?.into())
+        }
+        HiddenNeuron::Custom(CustomNeuron {
+            info: N::INFO,
+            add: add::<N>,
+        })
+    }
+
+    /// The model's description.
+    pub fn info(&self) -> &'static ModelInfo {
+        match self {
+            HiddenNeuron::IaF => IaF::INFO,
+            HiddenNeuron::Custom(c) => c.info,
+        }
+    }
+
+    /// Adds a population of this neuron.
+    fn add(&self, b: &mut NetworkBuilder, name: &str, geometry: &[usize]) -> Result<AnyPop> {
+        match self {
+            HiddenNeuron::IaF => Ok(b.population::<IaF>(name, geometry)?.into()),
+            HiddenNeuron::Custom(c) => (c.add)(b, name, geometry),
+        }
+    }
+}
+
+/// A neuron model of the user's as the hidden neuron of a converter
+/// ([`HiddenNeuron::custom`]).
+#[derive(Clone, Copy)]
+pub struct CustomNeuron {
+    info: &'static ModelInfo,
+    add: fn(&mut NetworkBuilder, &str, &[usize]) -> Result<AnyPop>,
+}
+
+impl std::fmt::Debug for CustomNeuron {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("CustomNeuron")
+            .field(&self.info.type_name)
+            .finish()
+    }
+}
+
+/// Two custom neurons are the same model when their descriptions are.
+impl PartialEq for CustomNeuron {
+    fn eq(&self, other: &CustomNeuron) -> bool {
+        std::ptr::eq(self.info, other.info)
+    }
+}
+
+impl Eq for CustomNeuron {}
 
 /// How the class is read from the output layer (ANNarchy's `read_out`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,7 +289,9 @@ impl AnnToSnnConverter {
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] for a negative or non-finite `max_f`.
+    /// [`Error::Invalid`] for a negative or non-finite `max_f`, or a
+    /// hidden neuron that is not spiking or does not receive the target
+    /// `exc`.
     pub fn new(
         encoding: InputEncoding,
         hidden: HiddenNeuron,
@@ -198,6 +301,20 @@ impl AnnToSnnConverter {
         if !max_f.is_finite() || max_f < 0.0 {
             return Err(invalid(format!(
                 "max_f must be finite and non-negative, not {max_f}"
+            )));
+        }
+        let info = hidden.info();
+        if !info.spiking {
+            return Err(invalid(format!(
+                "the hidden neuron `{}` is not a spiking neuron (it needs a `spike` condition)",
+                info.type_name
+            )));
+        }
+        if !info.uses_all_targets && !info.targets.contains(&"exc") {
+            return Err(invalid(format!(
+                "the hidden neuron `{}` does not receive the target `exc` (its equations read \
+                 no `g_exc` or `sum(exc)`)",
+                info.type_name
             )));
         }
         Ok(AnnToSnnConverter {
@@ -336,10 +453,10 @@ impl AnnToSnnConverter {
                             b.set(p, "k", f64::from(k))?;
                             p.into()
                         }
-                        _ => self.hidden_population(&mut b, name, &[*outputs])?,
+                        _ => self.hidden.add(&mut b, name, &[*outputs])?,
                     };
                     if !readout {
-                        b.set(pop, "vt", 1.0 - 0.05 * idx as f64)?;
+                        self.set_threshold(&mut b, pop, idx)?;
                     }
                     description += &format!("* Dense layer: {name}, {outputs} \n");
                     let factor = factors[level];
@@ -363,8 +480,8 @@ impl AnnToSnnConverter {
                     shape,
                     bank,
                 } => {
-                    let pop = self.hidden_population(&mut b, name, geometry)?;
-                    b.set(pop, "vt", 1.0 - 0.05 * idx as f64)?;
+                    let pop = self.hidden.add(&mut b, name, geometry)?;
+                    self.set_threshold(&mut b, pop, idx)?;
                     description += &format!("* Conv2D layer: {name}, {geometry:?} \n");
                     let factor = factors[level];
                     level += 1;
@@ -383,8 +500,8 @@ impl AnnToSnnConverter {
                     extent,
                     operation,
                 } => {
-                    let pop = self.hidden_population(&mut b, name, geometry)?;
-                    b.set(pop, "vt", 1.0 - 0.05 * idx as f64)?;
+                    let pop = self.hidden.add(&mut b, name, geometry)?;
+                    self.set_threshold(&mut b, pop, idx)?;
                     let kind = match operation {
                         Operation::Max => "MaxPooling2D",
                         _ => "AveragePooling2D",
@@ -423,15 +540,13 @@ impl AnnToSnnConverter {
         Ok(&mut converted.net)
     }
 
-    fn hidden_population(
-        &self,
-        b: &mut NetworkBuilder,
-        name: &str,
-        geometry: &[usize],
-    ) -> Result<AnyPop> {
-        Ok(match self.hidden {
-            HiddenNeuron::IaF => b.population::<IaF>(name, geometry)?.into(),
-        })
+    /// `vt = 1 - 0.05 * index` for the hidden layer `index`, when its
+    /// neuron has a `vt`.
+    fn set_threshold(&self, b: &mut NetworkBuilder, pop: AnyPop, index: usize) -> Result<()> {
+        if self.hidden.info().attributes.iter().any(|a| a.name == "vt") {
+            b.set(pop, "vt", 1.0 - 0.05 * index as f64)?;
+        }
+        Ok(())
     }
 
     fn add_input(&self, b: &mut NetworkBuilder, name: &str, shape: &[usize]) -> Result<AnyPop> {

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::geometry::Geometry;
 use crate::inputs::{Schedule, SpikeSourceArray, TimedArray, TimedPoisson};
 use crate::model::{
-    AttrRef, Locality, MAX_LINKED, NeuronCtx, NeuronModel, NeuronState, RngCtx, SpikeEvents,
-    SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
+    AttrRef, Locality, MAX_LINKED, ModelInfo, NeuronCtx, NeuronModel, NeuronState, RngCtx,
+    SpikeEvents, SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
 };
 use crate::monitor::{Monitor, MonitorOptions, Recorded, Recording, Source};
 use crate::population::{AttrValue, Population};
@@ -1433,6 +1433,11 @@ macro_rules! access_methods {
             /// Geometry of a population.
             pub fn population_geometry(&self, pop: impl Into<AnyPop>) -> Geometry {
                 self.objects.pops[pop.into().0].geometry
+            }
+            /// The neuron model of a population: its type's name, its
+            /// attributes, its equations.
+            pub fn population_model(&self, pop: impl Into<AnyPop>) -> &'static ModelInfo {
+                self.objects.pops[pop.into().0].state.info()
             }
             /// Values of an attribute (or `sum(target)`) of a population or
             /// view: one per neuron, or one value for a global attribute.
