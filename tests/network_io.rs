@@ -1390,3 +1390,49 @@ fn synapses(
         .map(|(k, s)| (conn.post_ranks[k], conn.pre_ranks[s], w[s]))
         .collect())
 }
+
+/// A convolution's kernel is saved and loaded (a network built with
+/// another kernel takes the file's and computes as the saved one); a file
+/// whose receptive fields differ from the projection's is refused.
+#[test]
+fn convolution_kernels_are_saved_and_loaded() -> annarchy::Result<()> {
+    use annarchy::runtime::convolution::{Kernel, Padding};
+    let build = |kernel: Vec<f64>, size: usize| -> annarchy::Result<(Network, PopId<Rate>)> {
+        let mut b = Network::builder().seed(3);
+        let input = b.population::<InputArray>("input", (size, size))?;
+        b.set(input, "r", RandomDistribution::uniform(0.0, 1.0))?;
+        let out = b.population::<Rate>("out", (size, size))?;
+        b.convolution(input, out, "exc")
+            .name("conv")
+            .padding(Padding::Border)
+            .connect_filter(&Kernel::new(&[3, 3], kernel)?)?;
+        Ok((b.build()?, out))
+    };
+    let folder = dir("convolution");
+    let path = folder.0.join("conv.npz");
+    let kernel: Vec<f64> = (0..9).map(|k| 0.1 * k as f64 - 0.3).collect();
+    let (mut saved, out) = build(kernel.clone(), 6)?;
+    saved.simulate(3.0)?;
+    saved.save(&path)?;
+    assert_eq!(
+        Npz::read(&path)?.get("proj/conv/weights")?.to_f64(),
+        Some(kernel)
+    );
+
+    let (mut loaded, _) = build(vec![1.0; 9], 6)?;
+    loaded.load(&path)?;
+    for _ in 0..5 {
+        saved.step();
+        loaded.step();
+        assert_eq!(bits(&loaded.get(out, "r")?), bits(&saved.get(out, "r")?));
+    }
+    assert!(saved.get(out, "r")?.iter().any(|&r| r > 0.0));
+
+    let (mut larger, _) = build(vec![1.0; 9], 7)?;
+    let e = larger
+        .load_projection(larger.get_projection("conv")?, &path)
+        .unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("projection `conv`"), "{text}");
+    Ok(())
+}

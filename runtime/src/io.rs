@@ -44,7 +44,7 @@
 //! | `proj/<j>/connectivity/pre_ranks` | pre-synaptic rank of each synapse, dendrite after dendrite (flat) |
 //! | `proj/<j>/connectivity/delay_type` | `"none"`, `"uniform"` or `"per_synapse"` |
 //! | `proj/<j>/connectivity/delays` | delays in steps (ms = steps x `dt`): 0-d for `none` (0) and `uniform`, one per synapse otherwise |
-//! | `proj/<j>/<a>` | local: one value per synapse in the order of `pre_ranks`; semiglobal: one per dendrite; global: 0-d |
+//! | `proj/<j>/<a>` | local: one value per synapse in the order of `pre_ranks`; semiglobal: one per dendrite; global: 0-d, or the values of a convolution's kernel (`weights`), flat in row-major order (its receptive fields are the connectivity, which a file loaded into it must repeat) |
 //! | `proj/<j>/run/<r>` | the run-time state the model keeps apart from its attributes (below), one array per name `<r>` |
 //! | `proj/<j>/spikes/pending`, `proj/<j>/spikes/pending_sizes` | per-synapse delays of spikes: the synapses (indices in `pre_ranks`) reached in each coming step, next step first, flat, and their number per step |
 //! | `proj/<j>/structural/pruning`, `proj/<j>/structural/creating` | while the `pruning` (`creating`) condition is evaluated (`start_pruning`): `[period, offset]` in steps, evaluated at the steps `t` where `(t - offset) % period == 0`; absent otherwise |
@@ -529,14 +529,14 @@ fn read_checked(
 type AttrValues = Vec<(usize, Vec<f64>)>;
 
 /// The attribute values of an object in a file, checked against its model:
-/// every attribute of the model and no other, each with `len(locality)`
-/// values.
+/// every attribute of the model and no other, each with `len(index,
+/// locality)` values.
 fn attribute_values(
     file: &StateFile<'_>,
     prefix: &str,
     object: &str,
     info: &ModelInfo,
-    len: impl Fn(Locality) -> usize,
+    len: impl Fn(usize, Locality) -> usize,
 ) -> Result<AttrValues> {
     let mut listed = file.strings(&format!("{prefix}meta/parameters"))?;
     listed.extend(file.strings(&format!("{prefix}meta/variables"))?);
@@ -560,7 +560,7 @@ fn attribute_values(
                 )));
             }
             let values = file.f64s(&format!("{prefix}{}", a.name))?;
-            let expected = len(a.locality);
+            let expected = len(i, a.locality);
             if values.len() != expected {
                 return Err(Error::SizeMismatch {
                     object: object.to_string(),
@@ -690,7 +690,7 @@ fn check_population(
         });
     }
     let info = p.state.info();
-    let attributes = attribute_values(file, &prefix, &object, info, |l| match l {
+    let attributes = attribute_values(file, &prefix, &object, info, |_, l| match l {
         Locality::Global => 1,
         _ => size,
     })?;
@@ -901,9 +901,30 @@ fn check_projection(
             reason: format!("the connectivity in {} is not valid: {reason}", file.label),
         }
     })?;
+    // A shared-weight projection (convolution, pooling) derives its
+    // connectivity from its geometry and kernel: the file must hold the
+    // same, and its kernel (a global attribute) as many values.
+    let shared = p.state.as_any().is::<crate::convolution::SharedState>();
+    let same = |a: &Connectivity, b: &Connectivity| {
+        (&a.post_ranks, &a.row_ptr, &a.pre_ranks, &a.delays)
+            == (&b.post_ranks, &b.row_ptr, &b.pre_ranks, &b.delays)
+    };
+    if shared && !same(&conn, &p.conn) {
+        return Err(Error::Invalid {
+            object,
+            reason: format!(
+                "the receptive fields in {} differ from the projection's, which its geometry and kernel fix",
+                file.label
+            ),
+        });
+    }
     let nd = conn.nb_dendrites();
-    let attributes = attribute_values(file, &prefix, &object, p.state.info(), |l| match l {
-        Locality::Global => 1,
+    let info = p.state.info();
+    let attributes = attribute_values(file, &prefix, &object, info, |i, l| match l {
+        Locality::Global => match p.state.attr(i) {
+            AttrRef::Scalar(_) => 1,
+            AttrRef::Array(kernel) => kernel.len(),
+        },
         Locality::SemiGlobal => nd,
         Locality::Local => ns,
     })?;
