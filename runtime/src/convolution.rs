@@ -134,8 +134,8 @@ use crate::connectors::ConnectorInfo;
 use crate::error::{Error, Result};
 use crate::geometry::Geometry;
 use crate::model::{
-    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, PAR_MIN, RngCtx,
-    SynapseCtx, SynapseModel, SynapseState, ValueType, VarRef,
+    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, PAR_MIN, SynapseCtx,
+    SynapseModel, SynapseState, ValueType, VarRef,
 };
 use crate::network::{AnyPop, NetworkBuilder, ProjId};
 
@@ -734,11 +734,6 @@ impl SynapseState for SharedState {
             Some(team) if out.len() >= PAR_MIN => team.split_mut(out.len(), 1, [out], &fill),
             _ => fill(0, [out]),
         }
-    }
-    fn update_rng(&mut self, _: &RngCtx<'_>) {}
-    fn update(&mut self, _: &SynapseCtx<'_>) {}
-    fn has_update(&self) -> bool {
-        false
     }
     fn reset(&mut self) {}
     fn remap(&mut self, _: &crate::structural::Remap<'_>) -> Result<(), String> {

@@ -106,7 +106,7 @@ use crate::convolution::{Operation, SharedState};
 use crate::delivery;
 use crate::error::{Error, Result};
 use crate::model::{
-    AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, PAR_MIN, RngCtx, SynapseCtx,
+    AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, PAR_MIN, SynapseCtx,
     SynapseModel, SynapseState,
 };
 use crate::network::{AnyPop, AnyProj, Network, NetworkBuilder, ProjId};
@@ -336,11 +336,6 @@ macro_rules! reader_state {
             /// hand (see the [module](self) docs).
             fn compute_psp(&self, _: &SynapseCtx<'_>, out: &mut [f64]) {
                 out.fill(0.0);
-            }
-            fn update_rng(&mut self, _: &RngCtx<'_>) {}
-            fn update(&mut self, _: &SynapseCtx<'_>) {}
-            fn has_update(&self) -> bool {
-                false
             }
             fn reset(&mut self) {}
             fn remap(&mut self, _: &crate::structural::Remap<'_>) -> Result<(), String> {

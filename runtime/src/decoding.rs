@@ -3,8 +3,8 @@
 
 use crate::connectivity::Connectivity;
 use crate::model::{
-    AttrInfo, AttrMut, AttrRef, InternalValues, Locality, ModelInfo, ModelKind, RngCtx,
-    SpikeEvents, SynapseCtx, SynapseModel, SynapseState, ValueType, unknown_internal,
+    AttrInfo, AttrMut, AttrRef, InternalValues, Locality, ModelInfo, ModelKind, SpikeEvents,
+    SynapseCtx, SynapseModel, SynapseState, ValueType, unknown_internal,
 };
 use crate::structural::Remap;
 
@@ -91,11 +91,6 @@ impl SynapseState for DecodingState {
     }
     fn compute_psp(&self, _: &SynapseCtx<'_>, out: &mut [f64]) {
         out.fill(0.0);
-    }
-    fn update_rng(&mut self, _: &RngCtx<'_>) {}
-    fn update(&mut self, _: &SynapseCtx<'_>) {}
-    fn has_update(&self) -> bool {
-        false
     }
     fn pre_spikes(&mut self, ctx: &SynapseCtx<'_>, events: SpikeEvents<'_>, g: &mut [f64]) {
         let nd = self.count.len();

@@ -166,7 +166,6 @@ impl NeuronState for TimedArray {
             _ => AttrMut::Array(&mut []),
         }
     }
-    fn update_rng(&mut self, _: &RngCtx<'_>) {}
     fn update(&mut self, _: &NeuronCtx<'_>) {
         if self.schedule.get(self.block) == Some(&self.t) {
             self.r.copy_from_slice(&self.rates[self.block]);
@@ -178,7 +177,6 @@ impl NeuronState for TimedArray {
         }
         self.t += 1;
     }
-    fn update_global_ops(&mut self) {}
     fn reset(&mut self) {
         self.t = 0;
         self.block = 0;
@@ -313,8 +311,6 @@ impl NeuronState for SpikeSourceArray {
     fn attr_mut(&mut self, _: usize) -> AttrMut<'_> {
         AttrMut::Array(&mut [])
     }
-    fn update_rng(&mut self, _: &RngCtx<'_>) {}
-    fn update(&mut self, _: &NeuronCtx<'_>) {}
     fn spike_gather(&mut self, _: &NeuronCtx<'_>, out: SpikeOut<'_>) {
         out.spiked.clear();
         for (i, (steps, next)) in self.steps.iter().zip(&mut self.next).enumerate() {
@@ -326,7 +322,6 @@ impl NeuronState for SpikeSourceArray {
         }
         self.t += 1;
     }
-    fn update_global_ops(&mut self) {}
     fn reset(&mut self) {
         self.t = 0;
         self.next.fill(0);
@@ -608,7 +603,6 @@ impl NeuronState for TimedPoisson {
             }
         }
     }
-    fn update_global_ops(&mut self) {}
     fn reset(&mut self) {
         self.schedule.reset();
         self.p.fill(0.0);

@@ -639,10 +639,16 @@ pub trait NeuronState: CloneNeuronState + Send + Sync + 'static {
     fn attr(&self, index: usize) -> AttrRef<'_>;
     /// Write access to attribute `index`.
     fn attr_mut(&mut self, index: usize) -> AttrMut<'_>;
-    /// Draws this step's values of the random variables of the equations.
-    fn update_rng(&mut self, rng: &RngCtx<'_>);
-    /// One step of the neuron equations.
-    fn update(&mut self, ctx: &NeuronCtx<'_>);
+    /// Draws this step's values of the random variables of the equations
+    /// (nothing, by default: a model without random variables).
+    fn update_rng(&mut self, rng: &RngCtx<'_>) {
+        let _ = rng;
+    }
+    /// One step of the neuron equations (nothing, by default: a model
+    /// without equations, such as an input set from outside).
+    fn update(&mut self, ctx: &NeuronCtx<'_>) {
+        let _ = ctx;
+    }
     /// Spiking populations: evaluates the spike condition after `update`,
     /// runs the reset of the neurons that spike and starts their refractory
     /// period. Rate-coded populations emit nothing.
@@ -662,8 +668,9 @@ pub trait NeuronState: CloneNeuronState + Send + Sync + 'static {
     fn swap_array(&mut self, index: usize, other: &mut Vec<f64>) {
         let _ = (index, other);
     }
-    /// Recomputes the global operations (`mean(r)`, ...) the equations read.
-    fn update_global_ops(&mut self);
+    /// Recomputes the global operations (`mean(r)`, ...) the equations read
+    /// (nothing, by default: a model that reads none).
+    fn update_global_ops(&mut self) {}
     /// Restores every attribute to its initial value.
     fn reset(&mut self);
     /// The run-time state the model keeps apart from its attributes, by
@@ -741,12 +748,21 @@ pub trait SynapseState: CloneSynapseState + Send + Sync + 'static {
     /// Rate-coded transmission: the result of `operation` over the psp of
     /// each dendrite, into `out[k]` for dendrite `k`.
     fn compute_psp(&self, ctx: &SynapseCtx<'_>, out: &mut [f64]);
-    /// Draws this step's values of the random variables of the equations.
-    fn update_rng(&mut self, rng: &RngCtx<'_>);
-    /// One step of the continuous synaptic equations.
-    fn update(&mut self, ctx: &SynapseCtx<'_>);
-    /// True if the model has continuous equations (so `update` does something).
-    fn has_update(&self) -> bool;
+    /// Draws this step's values of the random variables of the equations
+    /// (nothing, by default: a model without random variables).
+    fn update_rng(&mut self, rng: &RngCtx<'_>) {
+        let _ = rng;
+    }
+    /// One step of the continuous synaptic equations (nothing, by default:
+    /// a model without any).
+    fn update(&mut self, ctx: &SynapseCtx<'_>) {
+        let _ = ctx;
+    }
+    /// True if the model has continuous equations (so `update` does
+    /// something); false by default.
+    fn has_update(&self) -> bool {
+        false
+    }
     /// Spiking synapses: processes pre-synaptic spikes (`pre_spike`), adding
     /// to the post-synaptic conductances `g` of the projection's target.
     fn pre_spikes(&mut self, ctx: &SynapseCtx<'_>, events: SpikeEvents<'_>, g: &mut [f64]) {

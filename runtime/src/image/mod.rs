@@ -122,8 +122,7 @@ mod pil;
 use crate::error::{Error, Result};
 use crate::geometry::Geometry;
 use crate::model::{
-    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, NeuronCtx, NeuronModel,
-    NeuronState, RngCtx, ValueType,
+    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, NeuronModel, NeuronState, ValueType,
 };
 use crate::network::{Network, NetworkBuilder, PopId};
 use camera::Camera;
@@ -269,9 +268,6 @@ impl NeuronState for ImageState {
     fn attr_mut(&mut self, _: usize) -> AttrMut<'_> {
         AttrMut::Array(&mut self.r)
     }
-    fn update_rng(&mut self, _: &RngCtx<'_>) {}
-    fn update(&mut self, _: &NeuronCtx<'_>) {}
-    fn update_global_ops(&mut self) {}
     fn reset(&mut self) {
         self.r.fill(0.0);
     }
@@ -508,9 +504,6 @@ impl NeuronState for VideoState {
     fn attr_mut(&mut self, _: usize) -> AttrMut<'_> {
         AttrMut::Array(&mut self.r)
     }
-    fn update_rng(&mut self, _: &RngCtx<'_>) {}
-    fn update(&mut self, _: &NeuronCtx<'_>) {}
-    fn update_global_ops(&mut self) {}
     /// `r` back to 0; a frame sequence keeps its position (a camera is
     /// not rewound either).
     fn reset(&mut self) {
