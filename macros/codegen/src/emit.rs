@@ -352,40 +352,110 @@ impl Emitter<'_> {
 
 /// Splits the statements of a loop into the `let`s that do not depend on
 /// the loop index (computed once, before the loop) and the rest.
+///
+/// In the rest, a division by a value that does not depend on the loop
+/// index (a population-wide parameter, a constant, `dt`, a power of two)
+/// becomes a multiplication by its reciprocal, computed once before the
+/// loop: `(El - v) / tau` is `(El - v) * __recip_0` with
+/// `let __recip_0 = 1.0 / tau;`. A division costs several times a
+/// multiplication and bounds the update of many neurons; the product may
+/// differ from the quotient in its last bit.
 fn hoist(m: &Model, stmts: &[Stmt]) -> (Vec<Stmt>, Vec<Stmt>) {
     let written = written(stmts);
+    let invariant = |e: &Expr, temps: &BTreeSet<String>| {
+        let mut ok = true;
+        e.visit_vars(&mut |v| {
+            ok &= match v {
+                Var::Dt | Var::T | Var::Const(_) | Var::GlobalOp(_) => true,
+                Var::Attr(a) => {
+                    !written.contains(a)
+                        && m.attr(a).is_some_and(|x| x.locality == Locality::Global)
+                }
+                Var::Rand(k) => m.randoms[*k].locality == Locality::Global,
+                Var::Temp(t) => temps.contains(t),
+                _ => false,
+            }
+        });
+        ok
+    };
     let mut invariant_temps: BTreeSet<String> = BTreeSet::new();
     let (mut before, mut inside) = (Vec::new(), Vec::new());
+    let mut recips: Vec<(Expr, String)> = Vec::new();
     for s in stmts {
-        let hoistable = match s {
-            Stmt::Let(name, e) => {
-                let mut ok = true;
-                e.visit_vars(&mut |v| {
-                    ok &= match v {
-                        Var::Dt | Var::T | Var::Const(_) | Var::GlobalOp(_) => true,
-                        Var::Attr(a) => {
-                            !written.contains(a)
-                                && m.attr(a).is_some_and(|x| x.locality == Locality::Global)
-                        }
-                        Var::Rand(k) => m.randoms[*k].locality == Locality::Global,
-                        Var::Temp(t) => invariant_temps.contains(t),
-                        _ => false,
-                    }
-                });
-                if ok {
-                    invariant_temps.insert(name.clone());
-                }
-                ok
-            }
-            _ => false,
-        };
-        if hoistable {
+        if let Stmt::Let(name, e) = s
+            && invariant(e, &invariant_temps)
+        {
+            invariant_temps.insert(name.clone());
             before.push(s.clone());
-        } else {
-            inside.push(s.clone());
+            continue;
         }
+        let mut rewrite = |e: &Expr| {
+            with_reciprocals(e, &mut |d: &Expr| {
+                if !invariant(d, &invariant_temps) {
+                    return None;
+                }
+                // A number: only a power of two, whose reciprocal is exact
+                // (`x / 2.0` is `x * 0.5`; `x / 3.0` stays).
+                if let Expr::Num(x) = d {
+                    let exact = x.is_normal() && x.to_bits() & ((1 << 52) - 1) == 0;
+                    let r = 1.0 / x;
+                    return (exact && r.is_normal()).then_some(Expr::Num(r));
+                }
+                let name = match recips.iter().find(|(known, _)| known == d) {
+                    Some((_, name)) => name.clone(),
+                    None => {
+                        let name = format!("__recip_{}", recips.len());
+                        recips.push((d.clone(), name.clone()));
+                        name
+                    }
+                };
+                Some(Expr::temp(name))
+            })
+        };
+        inside.push(match s {
+            Stmt::Let(n, e) => Stmt::Let(n.clone(), rewrite(e)),
+            Stmt::Set(a, e) => Stmt::Set(a.clone(), rewrite(e)),
+            other => other.clone(),
+        });
     }
+    before.extend(
+        recips
+            .into_iter()
+            .map(|(d, name)| Stmt::Let(name, Expr::bin(BinOp::Div, Expr::Num(1.0), d))),
+    );
     (before, inside)
+}
+
+/// `e` with each division `a / d` for which `recip(d)` gives a reciprocal
+/// `r` written `a * r` (`r` for `1 / d`).
+fn with_reciprocals(e: &Expr, recip: &mut impl FnMut(&Expr) -> Option<Expr>) -> Expr {
+    match e {
+        Expr::Num(_) | Expr::Bool(_) | Expr::Var(_) => e.clone(),
+        Expr::Neg(a) => Expr::Neg(Box::new(with_reciprocals(a, recip))),
+        Expr::Not(a) => Expr::Not(Box::new(with_reciprocals(a, recip))),
+        Expr::Bin(op, a, b) => {
+            let a = Box::new(with_reciprocals(a, recip));
+            if *op == BinOp::Div
+                && let Some(r) = recip(b)
+            {
+                // `1 / d` is the reciprocal itself.
+                if *a == Expr::Num(1.0) {
+                    return r;
+                }
+                return Expr::Bin(BinOp::Mul, a, Box::new(r));
+            }
+            Expr::Bin(*op, a, Box::new(with_reciprocals(b, recip)))
+        }
+        Expr::Call(f, args) => Expr::Call(
+            f.clone(),
+            args.iter().map(|x| with_reciprocals(x, recip)).collect(),
+        ),
+        Expr::Ite(c, a, b) => Expr::Ite(
+            Box::new(with_reciprocals(c, recip)),
+            Box::new(with_reciprocals(a, recip)),
+            Box::new(with_reciprocals(b, recip)),
+        ),
+    }
 }
 
 /// Variables mentioned by statements.
