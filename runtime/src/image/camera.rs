@@ -377,10 +377,9 @@ mod device {
     }
 
     // SAFETY: the mappings belong to this camera alone (they are created by
-    // `open` and unmapped by `drop`), and are only read through `&mut self`.
+    // `open` and unmapped by `drop`), and are only read through `&mut self`;
+    // the network shares a camera behind a mutex.
     unsafe impl Send for Camera {}
-    // SAFETY: no method reads or writes through `&self` but `path`.
-    unsafe impl Sync for Camera {}
 
     impl Camera {
         /// Opens the device at `path` and starts its frames, asking for
