@@ -364,18 +364,24 @@ pub fn next_spike(mask: &[u8], from: usize) -> Option<usize> {
 /// the delivery of spikes is split over the threads of a [`Team`].
 pub const PAR_EVENTS: usize = 4096;
 
+/// Partial sums of one dendrite in [`fold_dendrites`] and [`weighted_sums`].
+pub const SUM_LANES: usize = 4;
+
 /// Rate-coded transmission: for each dendrite `k` (row `k` of `conn`),
-/// `out[k] = fin(acc, n)`, where `acc` folds `add`
-/// over `term(k, s, j)` for the `n` synapses `s` of the row, in order, from
-/// `init` (`j` is the pre-synaptic rank of synapse `s`). The dendrites are
-/// split over the threads of `team`, if any and if there are at least
-/// [`PAR_MIN`] of them.
+/// `out[k] = fin(acc, n)`, where `acc` folds `add` over `term(k, s, j)` for
+/// the `n` synapses `s` of the row (`j` is the pre-synaptic rank of synapse
+/// `s`). `init` is the identity of `add` (`0.0` for a sum, an infinity for
+/// a minimum or a maximum). The dendrites are split over the threads of
+/// `team`, if any and if there are at least [`PAR_MIN`] of them.
 ///
-/// The loop reads the weights and the ranks of the synapses from memory,
-/// and is limited by how fast memory delivers them: a row whose
+/// Synapse `i` of a row (counted from the row's first) goes to partial
+/// `i % SUM_LANES`; each partial folds its synapses in their order, and
+/// the partials are combined as `(p0 + p1) + (p2 + p3)`: independent
+/// chains of additions that the processor overlaps, in an order that
+/// depends only on the row, so the result is the same whatever the number
+/// of threads (and the same as [`weighted_sums`]'). A row whose
 /// pre-synaptic ranks are consecutive (all-to-all connectivity) is
-/// recognised from its first and last rank, and its ranks are not read;
-/// four such rows over the same ranks are summed together.
+/// recognised from its first and last rank, and its ranks are not read.
 #[inline]
 pub fn fold_dendrites<T, A, F>(
     team: Option<&Team>,
@@ -390,56 +396,96 @@ pub fn fold_dendrites<T, A, F>(
     A: Fn(f64, f64) -> f64 + Sync,
     F: Fn(f64, usize) -> f64 + Sync,
 {
-    const LANES: usize = 4;
     let (row_ptr, pre_ranks) = (&conn.row_ptr[..], &conn.pre_ranks[..]);
-    // The first rank and the length of row `k` when its ranks are consecutive.
-    let dense = |k: usize| {
-        let (lo, hi) = (row_ptr[k], row_ptr[k + 1]);
-        (hi > lo && (pre_ranks[hi - 1] - pre_ranks[lo]) as usize == hi - 1 - lo)
-            .then(|| (pre_ranks[lo] as usize, hi - lo))
-    };
     let fill = |off: usize, [part]: [&mut [f64]; 1]| {
-        let end = off + part.len();
-        let mut k = off;
-        while k < end {
-            // Four rows over the same consecutive ranks (all-to-all): four
-            // independent sums, each in the order of its own synapses, share
-            // the pre-synaptic values and keep the processor busy where one
-            // sum would wait for each addition.
-            let group = (k + LANES <= end)
-                .then(|| dense(k))
-                .flatten()
-                .filter(|&d| (1..LANES).all(|l| dense(k + l) == Some(d)));
-            if let Some((first, len)) = group {
-                let lo: [usize; LANES] = std::array::from_fn(|l| row_ptr[k + l]);
-                let mut acc = [init; LANES];
-                for (i, j) in (first..first + len).enumerate() {
-                    for l in 0..LANES {
-                        acc[l] = add(acc[l], term(k + l, lo[l] + i, j));
-                    }
-                }
-                for (l, acc) in acc.into_iter().enumerate() {
-                    part[k + l - off] = fin(acc, len);
-                }
-                k += LANES;
-                continue;
-            }
+        for (k, out) in (off..).zip(part.iter_mut()) {
             let (lo, hi) = (row_ptr[k], row_ptr[k + 1]);
-            let mut acc = init;
-            match dense(k) {
-                Some((first, _)) => {
-                    for (j, s) in (first..).zip(lo..hi) {
-                        acc = add(acc, term(k, s, j));
+            let mut acc = [init; SUM_LANES];
+            match consecutive(pre_ranks, lo, hi) {
+                Some(first) => {
+                    for (i, s) in (lo..hi).enumerate() {
+                        let l = i % SUM_LANES;
+                        acc[l] = add(acc[l], term(k, s, first + i));
                     }
                 }
                 None => {
-                    for (s, &j) in (lo..hi).zip(&pre_ranks[lo..hi]) {
-                        acc = add(acc, term(k, s, j as usize));
+                    for (i, (s, &j)) in (lo..hi).zip(&pre_ranks[lo..hi]).enumerate() {
+                        let l = i % SUM_LANES;
+                        acc[l] = add(acc[l], term(k, s, j as usize));
                     }
                 }
             }
-            part[k - off] = fin(acc, hi - lo);
-            k += 1;
+            *out = fin(add(add(acc[0], acc[1]), add(acc[2], acc[3])), hi - lo);
+        }
+    };
+    match team {
+        Some(team) if out.len() >= PAR_MIN => team.split_mut(out.len(), 1, [out], &fill),
+        _ => fill(0, [out]),
+    }
+}
+
+/// The first pre-synaptic rank of the synapses `lo..hi` when their ranks
+/// are consecutive (all-to-all rows), from the first and the last.
+#[inline]
+fn consecutive(pre_ranks: &[u32], lo: usize, hi: usize) -> Option<usize> {
+    (hi > lo && (pre_ranks[hi - 1] - pre_ranks[lo]) as usize == hi - 1 - lo)
+        .then(|| pre_ranks[lo] as usize)
+}
+
+/// The weighted sum of every dendrite, `out[k] = sum of w[s] * r[j]` over
+/// the synapses `s` of row `k` (pre-synaptic rank `j`): the transmission
+/// of a synapse whose psp is a per-synapse weight times a current
+/// pre-synaptic value (`w * pre.r`, the default). The same sums as
+/// [`fold_dendrites`], bit for bit, through slices that the compiler turns
+/// into vector instructions without bounds checks; the dendrites are split
+/// over the threads of `team` as there.
+///
+/// # Panics
+///
+/// When `w` holds fewer values than there are synapses, or a pre-synaptic
+/// rank is not an index of `r`.
+pub fn weighted_sums(
+    team: Option<&Team>,
+    conn: &Connectivity,
+    w: &[f64],
+    r: &[f64],
+    out: &mut [f64],
+) {
+    let (row_ptr, pre_ranks) = (&conn.row_ptr[..], &conn.pre_ranks[..]);
+    let fill = |off: usize, [part]: [&mut [f64]; 1]| {
+        for (k, out) in (off..).zip(part.iter_mut()) {
+            let (lo, hi) = (row_ptr[k], row_ptr[k + 1]);
+            let w = &w[lo..hi];
+            let mut acc = [0.0; SUM_LANES];
+            match consecutive(pre_ranks, lo, hi) {
+                Some(first) => {
+                    let r = &r[first..first + w.len()];
+                    let (wc, rc) = (w.chunks_exact(SUM_LANES), r.chunks_exact(SUM_LANES));
+                    let tail = wc.remainder().iter().zip(rc.remainder());
+                    for (w4, r4) in wc.zip(rc) {
+                        for l in 0..SUM_LANES {
+                            acc[l] += w4[l] * r4[l];
+                        }
+                    }
+                    for (l, (w, r)) in tail.enumerate() {
+                        acc[l] += w * r;
+                    }
+                }
+                None => {
+                    let ranks = &pre_ranks[lo..hi];
+                    let (wc, jc) = (w.chunks_exact(SUM_LANES), ranks.chunks_exact(SUM_LANES));
+                    let tail = wc.remainder().iter().zip(jc.remainder());
+                    for (w4, j4) in wc.zip(jc) {
+                        for l in 0..SUM_LANES {
+                            acc[l] += w4[l] * r[j4[l] as usize];
+                        }
+                    }
+                    for (l, (w, &j)) in tail.enumerate() {
+                        acc[l] += w * r[j as usize];
+                    }
+                }
+            }
+            *out = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
     };
     match team {
@@ -860,7 +906,7 @@ pub trait SynapseModel: 'static {
 
 #[cfg(test)]
 mod tests {
-    use super::{Connectivity, Team, fold_dendrites, next_spike};
+    use super::{Connectivity, Team, fold_dendrites, next_spike, weighted_sums};
 
     #[test]
     fn next_spike_finds_every_set_byte_in_order() {
@@ -879,7 +925,7 @@ mod tests {
     }
 
     #[test]
-    fn dendrites_fold_in_the_order_of_their_synapses() {
+    fn dendrites_fold_in_four_partials_whatever_the_threads() {
         // Rows of 0 to 9 synapses, some with consecutive pre-synaptic
         // ranks; terms whose sum depends on the order.
         let mut row_ptr = vec![0];
@@ -895,17 +941,31 @@ mod tests {
                 + 0.1 * s as f64
         };
         let fin = |acc: f64, n: usize| acc * 2.0 + n as f64;
+        let partials = |k: usize, row: &[u32], lo: usize| {
+            let mut p = [0.0; 4];
+            for (i, &j) in row.iter().enumerate() {
+                p[i % 4] += term(k, lo + i, j as usize);
+            }
+            (p[0] + p[1]) + (p[2] + p[3])
+        };
         let expected: Vec<f64> = (0..2000)
             .map(|k| {
                 let (lo, hi) = (row_ptr[k], row_ptr[k + 1]);
-                let mut acc = 0.5;
-                for (s, &j) in (lo..hi).zip(&pre_ranks[lo..hi]) {
-                    acc += term(k, s, j as usize);
-                }
+                fin(partials(k, &pre_ranks[lo..hi], lo), hi - lo)
+            })
+            .collect();
+        let sequential: Vec<f64> = (0..2000)
+            .map(|k| {
+                let (lo, hi) = (row_ptr[k], row_ptr[k + 1]);
+                let acc = (lo..hi)
+                    .zip(&pre_ranks[lo..hi])
+                    .fold(0.0, |acc, (s, &j)| acc + term(k, s, j as usize));
                 fin(acc, hi - lo)
             })
             .collect();
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        // The order matters for these terms: the test sees it.
+        assert_ne!(bits(&sequential), bits(&expected));
         let conn = Connectivity {
             post_ranks: (0..2000).collect(),
             weights: vec![0.0; pre_ranks.len()],
@@ -914,11 +974,54 @@ mod tests {
             delays: crate::connectivity::Delays::None,
         };
         let mut out = vec![0.0; 2000];
-        fold_dendrites(None, &conn, &mut out, 0.5, term, |a, p| a + p, fin);
+        fold_dendrites(None, &conn, &mut out, 0.0, term, |a, p| a + p, fin);
         assert_eq!(bits(&out), bits(&expected));
         let team = Team::new(3).expect("threads");
         let mut out = vec![0.0; 2000];
-        fold_dendrites(Some(&team), &conn, &mut out, 0.5, term, |a, p| a + p, fin);
+        fold_dendrites(Some(&team), &conn, &mut out, 0.0, term, |a, p| a + p, fin);
         assert_eq!(bits(&out), bits(&expected));
+    }
+
+    #[test]
+    fn weighted_sums_are_the_folds_of_w_times_r() {
+        // Sparse rows, all-to-all rows and empty rows, of every length
+        // modulo the partials.
+        let mut row_ptr = vec![0];
+        let mut pre_ranks = Vec::new();
+        for k in 0..1500usize {
+            let n = (k * 13) % 23;
+            if k % 4 == 0 {
+                pre_ranks.extend((0..n as u32).map(|i| 3 + i));
+            } else {
+                pre_ranks.extend((0..n as u32).map(|i| (i * 7 + k as u32) % 40 + 41 * i / 23));
+                let row = row_ptr[k]..;
+                pre_ranks[row].sort_unstable();
+            }
+            row_ptr.push(pre_ranks.len());
+        }
+        let n = pre_ranks.len();
+        let w: Vec<f64> = (0..n)
+            .map(|s| ((s * 37 % 101) as f64 - 50.0) * 1.1e-3)
+            .collect();
+        let r: Vec<f64> = (0..80).map(|j| 1.0 / (j as f64 + 0.3)).collect();
+        let conn = Connectivity {
+            post_ranks: (0..1500).collect(),
+            weights: vec![0.0; n],
+            row_ptr,
+            pre_ranks,
+            delays: crate::connectivity::Delays::None,
+        };
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let mut folded = vec![0.0; 1500];
+        let term = |_: usize, s: usize, j: usize| w[s] * r[j];
+        fold_dendrites(None, &conn, &mut folded, 0.0, term, |a, p| a + p, |a, _| a);
+        let mut summed = vec![0.0; 1500];
+        weighted_sums(None, &conn, &w, &r, &mut summed);
+        assert_eq!(bits(&summed), bits(&folded));
+        let team = Team::new(2).expect("threads");
+        let mut split = vec![0.0; 1500];
+        weighted_sums(Some(&team), &conn, &w, &r, &mut split);
+        assert_eq!(bits(&split), bits(&folded));
+        assert!(folded.iter().any(|&x| x != 0.0));
     }
 }

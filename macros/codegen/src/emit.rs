@@ -2352,7 +2352,29 @@ fn compute_psp(e: &Emitter<'_>) -> TokenStream {
     if pre.is_empty() {
         return quote!(#globals #general);
     }
-    let fast = fold(&synapse_loads_from_arrays(m, &used));
+    // `w * pre.x` summed (the default psp): the run-time's weighted sums,
+    // the same values through slices the compiler vectorises.
+    let local = |a: &str| m.attr(a).is_some_and(|x| x.locality == Locality::Local);
+    let weighted = match psp {
+        Expr::Bin(BinOp::Mul, a, b) if !matches!(m.operation.as_str(), "max" | "min" | "mean") => {
+            match (&**a, &**b) {
+                (Expr::Var(Var::Attr(w)), Expr::Var(Var::Pre(_)))
+                | (Expr::Var(Var::Pre(_)), Expr::Var(Var::Attr(w)))
+                    if local(w) =>
+                {
+                    Some(ident(w))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let fast = match (weighted, &pre[..]) {
+        (Some(w), [(_, a)]) => {
+            quote!(#rt::model::weighted_sums(ctx.team, conn, &self.#w, #a, out);)
+        }
+        _ => fold(&synapse_loads_from_arrays(m, &used)),
+    };
     let refs: Vec<&Ident> = pre.iter().map(|(r, _)| r).collect();
     let arrays: Vec<TokenStream> = pre
         .iter()
