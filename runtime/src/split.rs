@@ -8,9 +8,10 @@
 //! thousand neurons gains; on a virtual machine whose cores hand work over
 //! in several microseconds, the same update runs slower on two threads than
 //! on one. The cost depends on the machine and on the network's activity,
-//! so it is measured: every piece alternates between the two ways for its
-//! first [`SAMPLES`] runs of each, and then runs the way whose median time
-//! was shorter, for [`RECHECK`] runs, before measuring again.
+//! so it is measured: every piece alternates between the two ways, four
+//! runs at a time, for its first [`SAMPLES`] runs of each, and then runs
+//! the way whose median time was shorter, for [`RECHECK`] runs, before
+//! measuring again.
 //!
 //! Every piece computes the same values whoever computes them (the
 //! [`Team`] cuts work only where results do not depend on the cut), so the
@@ -34,6 +35,10 @@ pub enum ThreadSplit {
 /// Runs of each way that are timed before a choice.
 pub const SAMPLES: usize = 16;
 
+/// Consecutive timed runs of one way.
+const BLOCK: usize = 4;
+const _: () = assert!(SAMPLES.is_multiple_of(BLOCK));
+
 /// Runs after a choice before the piece is measured again.
 pub const RECHECK: u32 = 20_000;
 
@@ -47,7 +52,8 @@ pub(crate) struct Choice {
     /// Nanoseconds of the timed runs on one thread, then split.
     single: [u32; SAMPLES],
     split: [u32; SAMPLES],
-    /// Timed runs so far (even: one thread, odd: split), up to `2 * SAMPLES`.
+    /// Timed runs so far (in blocks of `BLOCK`: one thread, then split),
+    /// up to `2 * SAMPLES`.
     timed: usize,
     /// Whether the piece is split, once chosen.
     chosen: bool,
@@ -85,11 +91,15 @@ impl Choice {
             self.left -= 1;
             return f(self.chosen.then_some(team));
         }
-        let split = self.timed % 2 == 1;
+        // Blocks of BLOCK runs of each way, alternated: a thread of the
+        // team that slept through a block on one thread wakes up in the
+        // first run of the next split block only (waking a thread can take
+        // longer than the work), which the median leaves aside.
+        let split = (self.timed / BLOCK) % 2 == 1;
         let start = Instant::now();
         let out = f(split.then_some(team));
         let ns = u32::try_from(start.elapsed().as_nanos()).unwrap_or(u32::MAX);
-        let slot = self.timed / 2;
+        let slot = self.timed / (2 * BLOCK) * BLOCK + self.timed % BLOCK;
         if split {
             self.split[slot] = ns;
         } else {
