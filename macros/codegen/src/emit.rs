@@ -1132,8 +1132,7 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     let used = vars_of(stmts);
     let w = written(stmts);
     // Arrays passed to the chunk closure: written locals first (mutable), then read-only.
-    let local_attr = |n: &str| m.attr(n).is_some_and(|a| a.locality == Locality::Local);
-    let mut muts: Vec<String> = w.iter().filter(|a| local_attr(a)).cloned().collect();
+    let mut muts: Vec<String> = w.iter().filter(|a| m.is_local(a)).cloned().collect();
     muts.sort_by_key(|a| m.attributes.iter().position(|x| x.name == *a));
     // (slice ident, source expression, element type)
     let mut reads: Vec<(Ident, TokenStream, TokenStream)> = Vec::new();
@@ -1257,7 +1256,7 @@ fn pre_spike_adds_w(m: &Model) -> bool {
     m.kind == Kind::Synapse
         && m.spiking
         && !m.plastic
-        && m.attr("w").is_some_and(|a| a.locality == Locality::Local)
+        && m.is_local("w")
         && stmt.target == "g_target"
         && stmt.scope == Scope::Own
         && stmt.op == AssignOp::Add
@@ -1343,7 +1342,7 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
     }
     let stores = w
         .iter()
-        .filter(|a| m.attr(a).is_some_and(|x| x.locality == Locality::Local))
+        .filter(|a| m.is_local(a))
         .map(|a| {
             let n = ident(a);
             quote!(self.#n[i] = #n;)
@@ -2022,13 +2021,10 @@ fn synapse_events(
         quote!(self.#n[k] = #n;)
     });
     let syn = synapse_loads(m, &used, &w);
-    let stores = w
-        .iter()
-        .filter(|a| m.attr(a).is_some_and(|x| x.locality == Locality::Local))
-        .map(|a| {
-            let n = ident(a);
-            quote!(self.#n[s] = #n;)
-        });
+    let stores = w.iter().filter(|a| m.is_local(a)).map(|a| {
+        let n = ident(a);
+        quote!(self.#n[s] = #n;)
+    });
     let times = {
         let mut t = TokenStream::new();
         if used.contains(&Var::TPre) {
@@ -2248,16 +2244,12 @@ fn synapse_loads(m: &Model, used: &BTreeSet<Var>, written: &BTreeSet<String>) ->
                 let s = format_ident!("pre_sum_{}_", a);
                 out.extend(quote!(let #n = #s.at(j, s);));
             }
-            Var::Attr(a) => {
-                if let Some(at) = m.attr(a)
-                    && at.locality == Locality::Local
-                {
-                    let n = ident(a);
-                    if written.contains(a) {
-                        out.extend(quote!(let mut #n = self.#n[s];));
-                    } else {
-                        out.extend(quote!(let #n = self.#n[s];));
-                    }
+            Var::Attr(a) if m.is_local(a) => {
+                let n = ident(a);
+                if written.contains(a) {
+                    out.extend(quote!(let mut #n = self.#n[s];));
+                } else {
+                    out.extend(quote!(let #n = self.#n[s];));
                 }
             }
             Var::Rand(k) if m.randoms[*k].locality == Locality::Local => {
@@ -2354,13 +2346,12 @@ fn compute_psp(e: &Emitter<'_>) -> TokenStream {
     }
     // `w * pre.x` summed (the default psp): the run-time's weighted sums,
     // the same values through slices the compiler vectorises.
-    let local = |a: &str| m.attr(a).is_some_and(|x| x.locality == Locality::Local);
     let weighted = match psp {
         Expr::Bin(BinOp::Mul, a, b) if !matches!(m.operation.as_str(), "max" | "min" | "mean") => {
             match (&**a, &**b) {
                 (Expr::Var(Var::Attr(w)), Expr::Var(Var::Pre(_)))
                 | (Expr::Var(Var::Pre(_)), Expr::Var(Var::Attr(w)))
-                    if local(w) =>
+                    if m.is_local(w) =>
                 {
                     Some(ident(w))
                 }
@@ -2458,13 +2449,10 @@ fn synapse_update(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         let w = written(&local);
         let dend = dendrite_loads(m, &used, &BTreeSet::new());
         let syn = synapse_loads(m, &used, &w);
-        let stores = w
-            .iter()
-            .filter(|a| m.attr(a).is_some_and(|x| x.locality == Locality::Local))
-            .map(|a| {
-                let n = ident(a);
-                quote!(self.#n[s] = #n;)
-            });
+        let stores = w.iter().filter(|a| m.is_local(a)).map(|a| {
+            let n = ident(a);
+            quote!(self.#n[s] = #n;)
+        });
         let body = e.stmts(&local, true);
         quote! {
             #hoisted

@@ -329,6 +329,12 @@ impl Model {
     pub fn attr(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
+
+    /// Whether `name` is an attribute with one value per neuron or synapse.
+    pub fn is_local(&self, name: &str) -> bool {
+        self.attr(name)
+            .is_some_and(|a| a.locality == Locality::Local)
+    }
 }
 
 const RESERVED: [&str; 13] = [
