@@ -543,7 +543,7 @@ impl AnnToSnnConverter {
     /// `vt = 1 - 0.05 * index` for the hidden layer `index`, when its
     /// neuron has a `vt`.
     fn set_threshold(&self, b: &mut NetworkBuilder, pop: AnyPop, index: usize) -> Result<()> {
-        if self.hidden.info().attributes.iter().any(|a| a.name == "vt") {
+        if self.hidden.info().attribute_index("vt").is_some() {
             b.set(pop, "vt", 1.0 - 0.05 * index as f64)?;
         }
         Ok(())

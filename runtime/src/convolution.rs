@@ -134,8 +134,8 @@ use crate::connectors::ConnectorInfo;
 use crate::error::{Error, Result};
 use crate::geometry::Geometry;
 use crate::model::{
-    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, PAR_MIN, SynapseCtx,
-    SynapseModel, SynapseState, ValueType, VarRef,
+    AttrInfo, AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, SynapseCtx,
+    SynapseModel, SynapseState, ValueType, VarRef, split_dendrites,
 };
 use crate::network::{AnyPop, NetworkBuilder, ProjId};
 
@@ -730,10 +730,7 @@ impl SynapseState for SharedState {
                 *o = self.fold(posts[off + i] as usize, &r);
             }
         };
-        match ctx.team {
-            Some(team) if out.len() >= PAR_MIN => team.split_mut(out.len(), 1, [out], &fill),
-            _ => fill(0, [out]),
-        }
+        split_dendrites(ctx.team, out, &fill);
     }
     fn reset(&mut self) {}
     fn remap(&mut self, _: &crate::structural::Remap<'_>) -> Result<(), String> {

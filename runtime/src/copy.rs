@@ -106,8 +106,8 @@ use crate::convolution::{Operation, SharedState};
 use crate::delivery;
 use crate::error::{Error, Result};
 use crate::model::{
-    AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, PAR_MIN, SynapseCtx,
-    SynapseModel, SynapseState,
+    AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, SynapseCtx, SynapseModel,
+    SynapseState, split_dendrites,
 };
 use crate::network::{AnyPop, AnyProj, Network, NetworkBuilder, ProjId};
 use crate::population::Population;
@@ -776,7 +776,7 @@ pub(crate) fn transmit(
                 *o = copy.fold(terms, n);
             }
         };
-        split(team, psp, &fill);
+        split_dendrites(team, psp, &fill);
     } else if let Some(transpose) = any.downcast_ref::<TransposeState>() {
         let w = Weights::of(source, transpose.w);
         if pops[pre].spiking() {
@@ -830,7 +830,7 @@ pub(crate) fn transmit(
                 *o = sum;
             }
         };
-        split(team, psp, &fill);
+        split_dendrites(team, psp, &fill);
     }
     // The sums go to the target: `sum(target)`, or `g_target` of a
     // spiking population (a current injection).
@@ -848,15 +848,6 @@ pub(crate) fn transmit(
         for (k, &p) in conn.post_ranks.iter().enumerate() {
             sums[p as usize] += psp[k];
         }
-    }
-}
-
-/// Fills `out` with `fill`, over the team when there is enough work. Each
-/// value is computed alone, so the results do not depend on the team.
-fn split(team: Option<&Team>, out: &mut [f64], fill: &(dyn Fn(usize, [&mut [f64]; 1]) + Sync)) {
-    match team {
-        Some(team) if out.len() >= PAR_MIN => team.split_mut(out.len(), 1, [out], fill),
-        _ => fill(0, [out]),
     }
 }
 

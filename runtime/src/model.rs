@@ -418,8 +418,20 @@ pub fn fold_dendrites<T, A, F>(
             *out = fin(add(add(acc[0], acc[1]), add(acc[2], acc[3])), hi - lo);
         }
     };
+    split_dendrites(team, out, &fill);
+}
+
+/// Runs `fill(offset, [part])` over the results of the dendrites, `out`:
+/// on parts of it split over the threads of `team` when there are at
+/// least [`PAR_MIN`] dendrites, else on the whole of it on this thread.
+/// Each result is computed alone, so they do not depend on the team.
+pub(crate) fn split_dendrites(
+    team: Option<&Team>,
+    out: &mut [f64],
+    fill: &(dyn Fn(usize, [&mut [f64]; 1]) + Sync),
+) {
     match team {
-        Some(team) if out.len() >= PAR_MIN => team.split_mut(out.len(), 1, [out], &fill),
+        Some(team) if out.len() >= PAR_MIN => team.split_mut(out.len(), 1, [out], fill),
         _ => fill(0, [out]),
     }
 }
@@ -488,10 +500,7 @@ pub fn weighted_sums(
             *out = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
     };
-    match team {
-        Some(team) if out.len() >= PAR_MIN => team.split_mut(out.len(), 1, [out], &fill),
-        _ => fill(0, [out]),
-    }
+    split_dendrites(team, out, &fill);
 }
 
 /// Most `pre.x` (or `post.x`) attributes a synapse may read.

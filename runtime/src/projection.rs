@@ -194,13 +194,7 @@ impl Projection {
         // The values `reset` restores follow the synapses that both
         // connectivities hold; the others start from their initial values
         // (and the weights they have now).
-        let w = match self
-            .state
-            .info()
-            .attributes
-            .iter()
-            .position(|a| a.name == "w")
-        {
+        let w = match self.state.info().attribute_index("w") {
             Some(i) => match state.attr(i) {
                 AttrRef::Array(w) => w.to_vec(),
                 AttrRef::Scalar(_) => Vec::new(),
