@@ -64,7 +64,21 @@ annarchy::neuron! {
 /// the reset of the neurons that spike.
 #[divan::bench(args = [1, 2])]
 fn lif_100k(bencher: divan::Bencher, threads: usize) {
-    let mut b = Network::builder().threads(threads);
+    lif_step(bencher, threads, Precision::Double);
+}
+
+/// `lif_100k` in single precision (`Precision::Single`): the arrays are
+/// `f32`, eight neurons per AVX instruction.
+#[divan::bench(args = [1, 2])]
+fn lif_100k_single(bencher: divan::Bencher, threads: usize) {
+    lif_step(bencher, threads, Precision::Single);
+}
+
+fn lif_step(bencher: divan::Bencher, threads: usize, precision: Precision) {
+    let mut b = Network::builder()
+        .threads(threads)
+        .precision(precision)
+        .expect("precision");
     let pop = b.population::<Lif>("pop", 100_000).expect("population");
     b.set(pop, "v", RandomDistribution::uniform(-60.0, -50.0))
         .expect("set v");

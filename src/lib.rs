@@ -28,6 +28,23 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The same network in single precision (ANNarchy's
+//! `setup(precision='float')`): the populations' arrays are `f32`.
+//!
+//! ```
+//! use annarchy::prelude::*;
+//!
+//! # fn main() -> annarchy::Result<()> {
+//! let mut b = Network::builder().precision(Precision::Single)?;
+//! let pop = b.population::<LeakyIntegrator>("pop", 4)?;
+//! b.set(pop, "B", 0.5)?;
+//! let mut net = b.build()?;
+//! net.simulate(1000.0)?;
+//! assert!((net.get(pop, "r")?[0] - 0.5).abs() < 1e-5);
+//! # Ok(())
+//! # }
+//! ```
 
 #![warn(missing_docs)]
 
@@ -47,6 +64,7 @@ pub mod prelude {
     #[cfg(feature = "image")]
     pub use crate::runtime::image::{EndOfSequence, FrameSequence, load_image};
     pub use crate::runtime::inputs::{Schedule, TimedArray};
+    pub use crate::runtime::model::Precision;
     pub use crate::runtime::monitor::{MonitorOptions, Recording};
     pub use crate::runtime::network::{
         AnyPop, AnyProj, MonitorId, Network, NetworkBuilder, PopId, PopView, ProjId, StopOperator,

@@ -385,8 +385,19 @@ fn one_thread_large_population_allocates_nothing() -> annarchy::Result<()> {
 /// allocates nothing. (A spike monitor grows with the spikes it records.)
 #[test]
 fn spiking_step_allocates_nothing() -> annarchy::Result<()> {
+    spiking_step_allocates_nothing_in(Precision::Double)
+}
+
+/// The same in single precision, where spikes are delivered to a copy of
+/// the conductances in `f64`.
+#[test]
+fn single_precision_spiking_step_allocates_nothing() -> annarchy::Result<()> {
+    spiking_step_allocates_nothing_in(Precision::Single)
+}
+
+fn spiking_step_allocates_nothing_in(precision: Precision) -> annarchy::Result<()> {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let mut b = Network::builder().dt(0.1)?.seed(7);
+    let mut b = Network::builder().dt(0.1)?.precision(precision)?.seed(7);
     let inputs = b.population::<Poisson>("inputs", 200)?;
     b.set(inputs, "rates", 50.0)?;
     let neurons = b.population::<IF_cond_exp>("neurons", 100)?;

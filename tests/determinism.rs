@@ -56,8 +56,19 @@ fn bits(values: impl IntoIterator<Item = f64>) -> Vec<u64> {
 /// Builds the network with `seed` and `threads`, simulates [`STEPS`] steps
 /// and collects recordings and final weights.
 fn run(seed: u64, threads: usize, split: ThreadSplit) -> annarchy::Result<Outcome> {
+    run_in(seed, threads, split, Precision::Double)
+}
+
+/// [`run`] in `precision`.
+fn run_in(
+    seed: u64,
+    threads: usize,
+    split: ThreadSplit,
+    precision: Precision,
+) -> annarchy::Result<Outcome> {
     let mut b = Network::builder()
         .dt(1.0)?
+        .precision(precision)?
         .seed(seed)
         .threads(threads)
         .thread_split(split);
@@ -212,9 +223,14 @@ type SpikingOutcome = (Vec<Vec<i64>>, Vec<u64>, Vec<u64>);
 /// parallel update (more than `PAR_MIN` neurons), with STDP and delays, and
 /// Poisson inputs whose spikes reach more than `PAR_EVENTS` synapses per
 /// step (delivery split between threads).
-fn run_spiking(threads: usize, split: ThreadSplit) -> annarchy::Result<SpikingOutcome> {
+fn run_spiking(
+    threads: usize,
+    split: ThreadSplit,
+    precision: Precision,
+) -> annarchy::Result<SpikingOutcome> {
     let mut b = Network::builder()
         .dt(0.1)?
+        .precision(precision)?
         .seed(11)
         .threads(threads)
         .thread_split(split);
@@ -249,19 +265,49 @@ fn run_spiking(threads: usize, split: ThreadSplit) -> annarchy::Result<SpikingOu
 
 #[test]
 fn spiking_network_same_spikes_for_1_2_and_4_threads() -> annarchy::Result<()> {
-    let one = run_spiking(1, ThreadSplit::Measured)?;
+    let one = run_spiking(1, ThreadSplit::Measured, Precision::Double)?;
     assert!(
         one.0.iter().map(Vec::len).sum::<usize>() > 1000,
         "the network is active"
     );
     for threads in [2, 4] {
         for split in [ThreadSplit::Always, ThreadSplit::Measured] {
-            let other = run_spiking(threads, split)?;
+            let other = run_spiking(threads, split, Precision::Double)?;
             assert!(
                 one == other,
                 "results differ with {threads} threads, {split:?}"
             );
         }
+    }
+    Ok(())
+}
+
+/// In single precision too, the same seed gives the same simulation bit for
+/// bit with 1, 2 and 4 threads (the rate network and the spiking one), and
+/// the values are `f32`'s, close to but not those of double precision.
+#[test]
+fn single_precision_same_results_for_any_number_of_threads() -> annarchy::Result<()> {
+    let one = run_in(7, 1, ThreadSplit::Measured, Precision::Single)?;
+    let double = run(7, 1, ThreadSplit::Measured)?;
+    let r = &one.series[0].1;
+    assert!(
+        r.iter()
+            .all(|&x| f64::from(f64::from_bits(x) as f32).to_bits() == x),
+        "the rates are stored in f32"
+    );
+    assert_ne!(r, &double.series[0].1);
+    for threads in [2, 4] {
+        let many = run_in(7, threads, ThreadSplit::Always, Precision::Single)?;
+        assert_identical(&one, &many, &format!("single precision, {threads} threads"));
+    }
+    let one = run_spiking(1, ThreadSplit::Measured, Precision::Single)?;
+    assert!(one.0.iter().map(Vec::len).sum::<usize>() > 1000);
+    for threads in [2, 4] {
+        let other = run_spiking(threads, ThreadSplit::Always, Precision::Single)?;
+        assert!(
+            one == other,
+            "spikes differ in single precision with {threads} threads"
+        );
     }
     Ok(())
 }

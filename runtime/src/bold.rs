@@ -115,7 +115,7 @@
 //! ```
 
 use crate::error::{Error, Result, closest};
-use crate::model::{AttrRef, NeuronModel};
+use crate::model::NeuronModel;
 use crate::monitor::{MonitorOptions, Recording};
 use crate::network::{AnyPop, MonitorId, Network, NetworkBuilder, Neurons, PopId};
 use crate::population::Population;
@@ -312,10 +312,7 @@ impl BoldInput {
     /// The sum of the variable over the neurons read, and their number.
     fn sum(&self, pops: &[Population]) -> (f64, usize) {
         let values = pops[self.pre].state.attr(self.attr);
-        let at = |j: usize| match values {
-            AttrRef::Array(a) => a[j],
-            AttrRef::Scalar(v) => v,
-        };
+        let at = |j: usize| values.get(j);
         match &self.ranks {
             Some(ranks) => (
                 ranks.iter().fold(0.0, |acc, &j| acc + at(j as usize)),
@@ -613,7 +610,6 @@ mod tests {
     use super::{BoldInput, accumulate};
     use crate::geometry::Geometry;
     use crate::inputs::{Schedule, TimedArray};
-    use crate::model::AttrMut;
     use crate::population::Population;
 
     /// A population whose `r` is `r` (a timed array, never updated here).
@@ -630,10 +626,7 @@ mod tests {
     }
 
     fn set_rates(pop: &mut Population, r: &[f64]) {
-        match pop.state.attr_mut(0) {
-            AttrMut::Array(a) => a.copy_from_slice(r),
-            AttrMut::Scalar(_) => unreachable!("`r` of a timed array is local"),
-        }
+        pop.state.attr_mut(0).copy_from(r);
     }
 
     /// `pops[0]`: the population read; `pops[1]`: a BOLD neuron with the

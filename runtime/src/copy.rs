@@ -377,8 +377,13 @@ impl<'a> Weights<'a> {
             (AttrRef::Scalar(v), _) => Weights::One(v),
             (AttrRef::Array(a), Locality::Local) => Weights::PerSynapse(a),
             (AttrRef::Array(a), Locality::SemiGlobal) => Weights::PerDendrite(a),
-            (AttrRef::Array(a), Locality::Global) => {
-                Weights::One(a.first().copied().unwrap_or(0.0))
+            (values, Locality::Global) => Weights::One(if values.is_empty() {
+                0.0
+            } else {
+                values.get(0)
+            }),
+            (AttrRef::ArrayF32(_), _) => {
+                unreachable!("synapse attributes are stored in double precision")
             }
         }
     }
@@ -783,7 +788,7 @@ pub(crate) fn transmit(
             let Some(g) = pops[post].g_index.get(target).copied().flatten() else {
                 return;
             };
-            pops[post].state.swap_array(g, scratch);
+            pops[post].state.take_array(g, scratch);
             let spikes = &pops[pre].spiked;
             match w {
                 // The synapses of the transpose in pre-synaptic order are
@@ -808,7 +813,7 @@ pub(crate) fn transmit(
                 }
                 Weights::PerDendrite(_) => unreachable!("refused when the transpose is made"),
             }
-            pops[post].state.swap_array(g, scratch);
+            pops[post].state.put_array(g, scratch);
             return;
         }
         let r = Network::linked(&pops[pre], pre_links, conn)[0];
@@ -837,11 +842,11 @@ pub(crate) fn transmit(
     let post_pop = &mut pops[post];
     if post_pop.spiking() {
         if let Some(g) = post_pop.g_index.get(target).copied().flatten() {
-            post_pop.state.swap_array(g, scratch);
+            post_pop.state.take_array(g, scratch);
             for (k, &p) in conn.post_ranks.iter().enumerate() {
                 scratch[p as usize] += psp[k];
             }
-            post_pop.state.swap_array(g, scratch);
+            post_pop.state.put_array(g, scratch);
         }
     } else {
         let sums = &mut post_pop.sums[target];

@@ -249,14 +249,14 @@ fn save_population(p: &Population, out: &mut Entries) {
     let (parameters, variables) = attribute_names(info);
     out.push(key("meta/parameters"), parameters);
     out.push(key("meta/variables"), variables);
-    let shaped = |data: &[f64]| NpyArray::F64 {
+    let shaped = |data: Vec<f64>| NpyArray::F64 {
         shape: dims.clone(),
-        data: data.to_vec(),
+        data,
     };
     for (i, a) in info.attributes.iter().enumerate() {
         let values = match p.state.attr(i) {
             AttrRef::Scalar(v) => NpyArray::scalar_f64(v),
-            AttrRef::Array(x) => shaped(x),
+            x => shaped(x.to_vec()),
         };
         out.push(key(a.name), values);
     }
@@ -270,15 +270,16 @@ fn save_population(p: &Population, out: &mut Entries) {
         out.push(key("spikes/history"), flat);
     } else {
         for (t, sum) in p.targets.iter().zip(&p.sums) {
-            out.push(key(&format!("sum/{t}")), shaped(sum));
+            out.push(key(&format!("sum/{t}")), shaped(sum.clone()));
         }
     }
     for ring in &p.rings {
         let history: Vec<&[f64]> = ring.history().collect();
         let width = history.first().map_or(0, |h| h.len());
-        let shape = match p.state.attr(ring.attr) {
-            AttrRef::Scalar(_) => vec![history.len()],
-            AttrRef::Array(_) => vec![history.len(), width],
+        let shape = if p.state.attr(ring.attr).is_scalar() {
+            vec![history.len()]
+        } else {
+            vec![history.len(), width]
         };
         out.push(
             key(&format!("delayed/{}", info.attributes[ring.attr].name)),
@@ -324,7 +325,7 @@ fn save_projection(p: &Projection, pops: &[Population], out: &mut Entries) {
     for (i, a) in info.attributes.iter().enumerate() {
         let values = match p.state.attr(i) {
             AttrRef::Scalar(v) => NpyArray::scalar_f64(v),
-            AttrRef::Array(x) => NpyArray::F64 {
+            x => NpyArray::F64 {
                 shape: vec![x.len()],
                 data: x.to_vec(),
             },
@@ -694,10 +695,7 @@ fn check_population(
         Locality::Global => 1,
         _ => size,
     })?;
-    let width = |attr: usize| match p.state.attr(attr) {
-        AttrRef::Scalar(_) => 1,
-        AttrRef::Array(a) => a.len(),
-    };
+    let width = |attr: usize| p.state.attr(attr).len();
     let unknown = |name: &str| Error::UnknownAttribute {
         object: object.clone(),
         name: name.to_string(),
@@ -921,10 +919,7 @@ fn check_projection(
     let nd = conn.nb_dendrites();
     let info = p.state.info();
     let attributes = attribute_values(file, &prefix, &object, info, |i, l| match l {
-        Locality::Global => match p.state.attr(i) {
-            AttrRef::Scalar(_) => 1,
-            AttrRef::Array(kernel) => kernel.len(),
-        },
+        Locality::Global => p.state.attr(i).len(),
         Locality::SemiGlobal => nd,
         Locality::Local => ns,
     })?;
@@ -1385,10 +1380,7 @@ impl Network {
             for ring in rings.iter_mut() {
                 match l.delayed.iter().find(|(i, _)| *i == ring.attr) {
                     Some((_, history)) => ring.set_history(history),
-                    None => match state.attr(ring.attr) {
-                        AttrRef::Array(a) => ring.fill(a),
-                        AttrRef::Scalar(v) => ring.fill(&[v]),
-                    },
+                    None => ring.fill(state.attr(ring.attr)),
                 }
             }
             pop.set_rate_history(l.rate.unwrap_or_default());
@@ -1411,9 +1403,6 @@ impl Network {
 }
 
 /// Copies checked values (as many as the storage holds) into an attribute.
-fn write(target: AttrMut<'_>, values: &[f64]) {
-    match target {
-        AttrMut::Scalar(x) => *x = values[0],
-        AttrMut::Array(a) => a.copy_from_slice(values),
-    }
+fn write(mut target: AttrMut<'_>, values: &[f64]) {
+    target.copy_from(values);
 }

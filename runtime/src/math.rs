@@ -1,20 +1,91 @@
-//! ANNarchy's helper functions, as generated code calls them (SPEC.md 1.5).
+//! ANNarchy's helper functions, as generated code calls them (SPEC.md 1.5),
+//! in double and in single precision.
+
+use std::ops::{Add, Div, Mul, Neg, Sub, SubAssign};
+
+/// The floating-point types a model's arrays are stored and computed in:
+/// `f64` (the default) and `f32` ([`Precision::Single`](crate::model::Precision)).
+pub trait Real:
+    Copy
+    + Default
+    + PartialOrd
+    + std::fmt::Debug
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + SubAssign
+    + Send
+    + Sync
+    + 'static
+{
+    /// 0.
+    const ZERO: Self;
+    /// 1.
+    const ONE: Self;
+    /// Not a number.
+    const NAN: Self;
+    /// The integer part, toward zero (saturating, as `as` casts).
+    fn trunc_i64(self) -> i64;
+    /// The nearest value to `v`.
+    fn from_i64(v: i64) -> Self;
+    /// The absolute value.
+    fn abs(self) -> Self;
+    /// The value in double precision (exact).
+    fn to_f64(self) -> f64;
+    /// The nearest value to `v`.
+    fn from_f64(v: f64) -> Self;
+}
+
+macro_rules! real {
+    ($t:ty) => {
+        impl Real for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            const NAN: Self = <$t>::NAN;
+            #[inline(always)]
+            fn trunc_i64(self) -> i64 {
+                self as i64
+            }
+            #[inline(always)]
+            fn from_i64(v: i64) -> Self {
+                v as $t
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                <$t>::abs(self)
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                f64::from(self)
+            }
+            #[inline(always)]
+            #[allow(clippy::cast_possible_truncation)]
+            fn from_f64(v: f64) -> Self {
+                v as $t
+            }
+        }
+    };
+}
+real!(f64);
+real!(f32);
 
 /// `pos(x)`: `x` if positive, else 0.
 #[inline(always)]
-pub fn pos(x: f64) -> f64 {
-    if x > 0.0 { x } else { 0.0 }
+pub fn pos<T: Real>(x: T) -> T {
+    if x > T::ZERO { x } else { T::ZERO }
 }
 
 /// `neg(x)`: `x` if negative, else 0 (the negative part itself, not `-x`).
 #[inline(always)]
-pub fn neg(x: f64) -> f64 {
-    if x < 0.0 { x } else { 0.0 }
+pub fn neg<T: Real>(x: T) -> T {
+    if x < T::ZERO { x } else { T::ZERO }
 }
 
 /// `clip(x, a, b)`: `x` bounded to `[a, b]`.
 #[inline(always)]
-pub fn clip(x: f64, a: f64, b: f64) -> f64 {
+pub fn clip<T: Real>(x: T, a: T, b: T) -> T {
     if x < a {
         a
     } else if x > b {
@@ -27,23 +98,23 @@ pub fn clip(x: f64, a: f64, b: f64) -> f64 {
 /// `modulo(a, b)`: remainder of the integer parts, with the sign of `a` (C `%`).
 /// A zero divisor gives NaN instead of a crash.
 #[inline(always)]
-pub fn modulo(a: f64, b: f64) -> f64 {
-    let (a, b) = (a as i64, b as i64);
+pub fn modulo<T: Real>(a: T, b: T) -> T {
+    let (a, b) = (a.trunc_i64(), b.trunc_i64());
     if b == 0 {
-        return f64::NAN;
+        return T::NAN;
     }
-    (a % b) as f64
+    T::from_i64(a % b)
 }
 
 /// `power(x, n)`: `x` multiplied by itself, `n` factors in all (`n >= 1`;
 /// smaller `n` give `x`, as ANNarchy's loop does).
 #[inline(always)]
-pub fn power(x: f64, n: f64) -> f64 {
+pub fn power<T: Real>(x: T, n: T) -> T {
     let mut res = x;
     let mut k = 1;
-    let n = n as i64;
+    let n = n.trunc_i64();
     while k < n {
-        res *= x;
+        res = res * x;
         k += 1;
     }
     res
@@ -51,8 +122,8 @@ pub fn power(x: f64, n: f64) -> f64 {
 
 /// Boolean to number: 1 or 0.
 #[inline(always)]
-pub fn b2f(b: bool) -> f64 {
-    if b { 1.0 } else { 0.0 }
+pub fn b2f<T: Real>(b: bool) -> T {
+    if b { T::ONE } else { T::ZERO }
 }
 
 #[cfg(test)]
@@ -71,6 +142,9 @@ mod tests {
         assert_eq!(modulo(7.0, 3.0), 1.0);
         assert_eq!(modulo(-7.0, 3.0), -1.0);
         assert_eq!(power(2.0, 3.0), 8.0);
+        assert_eq!(power(2.0f32, 3.0), 8.0);
+        assert_eq!(modulo(-7.0f32, 3.0), -1.0);
+        assert_eq!(b2f::<f32>(true), 1.0);
     }
 }
 
@@ -78,7 +152,7 @@ mod tests {
 /// partial pivoting (coupled implicit ODEs). A singular system gives NaN.
 #[inline]
 #[allow(clippy::needless_range_loop)]
-pub fn solve_linear<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
+pub fn solve_linear<T: Real, const N: usize>(mut a: [[T; N]; N], mut b: [T; N]) -> [T; N] {
     for col in 0..N {
         let mut piv = col;
         for row in col + 1..N {
@@ -92,12 +166,14 @@ pub fn solve_linear<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f
         for row in col + 1..N {
             let f = a[row][col] / p;
             for k in col..N {
-                a[row][k] -= f * a[col][k];
+                let sub = f * a[col][k];
+                a[row][k] -= sub;
             }
-            b[row] -= f * b[col];
+            let sub = f * b[col];
+            b[row] -= sub;
         }
     }
-    let mut x = [0.0; N];
+    let mut x = [T::ZERO; N];
     for row in (0..N).rev() {
         let mut s = b[row];
         for k in row + 1..N {
@@ -114,7 +190,7 @@ mod solve_tests {
 
     #[test]
     fn solves_a_small_system() {
-        let x = solve_linear([[0.0, 2.0], [1.0, 1.0]], [4.0, 3.0]);
+        let x: [f64; 2] = solve_linear([[0.0, 2.0], [1.0, 1.0]], [4.0, 3.0]);
         assert!((x[0] - 1.0).abs() < 1e-15 && (x[1] - 2.0).abs() < 1e-15);
     }
 }

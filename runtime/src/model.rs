@@ -2,6 +2,7 @@
 //! metadata, and the traits through which the network drives a model's state.
 
 use crate::connectivity::{Connectivity, SpikeIndex};
+use crate::math::Real;
 use crate::team::Team;
 
 /// How many values an attribute has.
@@ -263,6 +264,22 @@ impl ModelInfo {
     }
 }
 
+/// The precision a network stores and computes its neurons' attributes in
+/// (ANNarchy's `setup(precision=...)`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Precision {
+    /// `f64` (ANNarchy's `'double'`, the default).
+    #[default]
+    Double,
+    /// `f32` (ANNarchy's `'float'`): the arrays of every population of a
+    /// model defined with `neuron!` are stored in `f32` and its equations
+    /// computed in `f32`, eight neurons per AVX instruction instead of four.
+    /// The weighted sums and conductances that projections deliver are
+    /// accumulated in `f64` and rounded once per step; input populations
+    /// (Poisson, spike sources, images) and synapses stay in `f64`.
+    Single,
+}
+
 /// Read access to one attribute's storage.
 #[derive(Clone, Copy, Debug)]
 pub enum AttrRef<'a> {
@@ -270,6 +287,69 @@ pub enum AttrRef<'a> {
     Array(&'a [f64]),
     /// One value for the whole population / projection.
     Scalar(f64),
+    /// One value per neuron, in single precision ([`Precision::Single`];
+    /// neuron states only: synapse states are stored in double precision).
+    ArrayF32(&'a [f32]),
+}
+
+impl AttrRef<'_> {
+    /// Number of values (1 for a scalar).
+    pub fn len(&self) -> usize {
+        match self {
+            AttrRef::Array(a) => a.len(),
+            AttrRef::ArrayF32(a) => a.len(),
+            AttrRef::Scalar(_) => 1,
+        }
+    }
+
+    /// Whether an array holds no value.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Value `i` (the value of a scalar, whatever `i`).
+    #[inline]
+    pub fn get(&self, i: usize) -> f64 {
+        match self {
+            AttrRef::Array(a) => a[i],
+            AttrRef::ArrayF32(a) => f64::from(a[i]),
+            AttrRef::Scalar(v) => *v,
+        }
+    }
+
+    /// Whether this is one value for the whole population / projection.
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, AttrRef::Scalar(_))
+    }
+
+    /// Appends every value (one for a scalar) to `out`, in double precision.
+    pub fn extend_into(&self, out: &mut Vec<f64>) {
+        match self {
+            AttrRef::Array(a) => out.extend_from_slice(a),
+            AttrRef::ArrayF32(a) => out.extend(a.iter().map(|&x| f64::from(x))),
+            AttrRef::Scalar(v) => out.push(*v),
+        }
+    }
+
+    /// Every value (one for a scalar), in double precision.
+    pub fn to_vec(&self) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.len());
+        self.extend_into(&mut out);
+        out
+    }
+
+    /// Writes every value (one for a scalar) to `out`, which holds as many.
+    pub fn copy_into(&self, out: &mut [f64]) {
+        match self {
+            AttrRef::Array(a) => out.copy_from_slice(a),
+            AttrRef::ArrayF32(a) => {
+                for (o, &x) in out.iter_mut().zip(a.iter()) {
+                    *o = f64::from(x);
+                }
+            }
+            AttrRef::Scalar(v) => out[0] = *v,
+        }
+    }
 }
 
 /// Write access to one attribute's storage.
@@ -279,6 +359,58 @@ pub enum AttrMut<'a> {
     Array(&'a mut [f64]),
     /// One value for the whole population / projection.
     Scalar(&'a mut f64),
+    /// One value per neuron, in single precision ([`Precision::Single`];
+    /// neuron states only).
+    ArrayF32(&'a mut [f32]),
+    /// One value for the whole population, in single precision.
+    ScalarF32(&'a mut f32),
+}
+
+impl AttrMut<'_> {
+    /// Number of values (1 for a scalar).
+    pub fn len(&self) -> usize {
+        match self {
+            AttrMut::Array(a) => a.len(),
+            AttrMut::ArrayF32(a) => a.len(),
+            AttrMut::Scalar(_) | AttrMut::ScalarF32(_) => 1,
+        }
+    }
+
+    /// Whether an array holds no value.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether this is one value for the whole population / projection.
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, AttrMut::Scalar(_) | AttrMut::ScalarF32(_))
+    }
+
+    /// Sets value `i` (the scalar, whatever `i`), rounded to the storage's
+    /// precision.
+    #[inline]
+    pub fn set(&mut self, i: usize, v: f64) {
+        match self {
+            AttrMut::Array(a) => a[i] = v,
+            AttrMut::ArrayF32(a) => a[i] = v as f32,
+            AttrMut::Scalar(x) => **x = v,
+            AttrMut::ScalarF32(x) => **x = v as f32,
+        }
+    }
+
+    /// Sets every value from `values`, which holds as many (one for a scalar).
+    pub fn copy_from(&mut self, values: &[f64]) {
+        match self {
+            AttrMut::Array(a) => a.copy_from_slice(values),
+            AttrMut::ArrayF32(a) => {
+                for (x, &v) in a.iter_mut().zip(values) {
+                    *x = v as f32;
+                }
+            }
+            AttrMut::Scalar(x) => **x = values[0],
+            AttrMut::ScalarF32(x) => **x = values[0] as f32,
+        }
+    }
 }
 
 /// Where a projection reads a `pre.x` / `post.x` value from.
@@ -286,6 +418,8 @@ pub enum AttrMut<'a> {
 pub enum VarRef<'a> {
     /// The current value of a per-neuron attribute (or a delayed copy, for a uniform delay).
     Array(&'a [f64]),
+    /// The current value of a per-neuron attribute stored in single precision.
+    ArrayF32(&'a [f32]),
     /// A population-wide attribute.
     Scalar(f64),
     /// Per-synapse delays: `history[d - 1]` holds the values of `d` steps ago
@@ -309,6 +443,7 @@ impl VarRef<'_> {
     pub fn at(&self, j: usize, s: usize) -> f64 {
         match self {
             VarRef::Array(a) => a[j],
+            VarRef::ArrayF32(a) => f64::from(a[j]),
             VarRef::Scalar(v) => *v,
             VarRef::Delayed {
                 history,
@@ -327,6 +462,7 @@ impl VarRef<'_> {
     pub fn get(&self, j: usize) -> f64 {
         match self {
             VarRef::Array(a) => a[j],
+            VarRef::ArrayF32(a) => f64::from(a[j]),
             VarRef::Scalar(v) => *v,
             VarRef::Delayed {
                 history,
@@ -581,16 +717,21 @@ pub enum GlobalOpKind {
 impl GlobalOpKind {
     /// Reduces `values` in rank order (the order is fixed, so the result does
     /// not depend on the number of threads). Empty input gives 0.
-    pub fn reduce(self, values: &[f64]) -> f64 {
+    /// Values in single precision are reduced in double precision.
+    pub fn reduce<T: Real>(self, values: &[T]) -> f64 {
         if values.is_empty() {
             return 0.0;
         }
+        let values = values.iter().map(|v| v.to_f64());
         match self {
-            GlobalOpKind::Min => values.iter().copied().fold(f64::INFINITY, f64::min),
-            GlobalOpKind::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            GlobalOpKind::Mean => values.iter().sum::<f64>() / values.len() as f64,
-            GlobalOpKind::Norm1 => values.iter().map(|v| v.abs()).sum(),
-            GlobalOpKind::Norm2 => values.iter().map(|v| v * v).sum::<f64>().sqrt(),
+            GlobalOpKind::Min => values.fold(f64::INFINITY, f64::min),
+            GlobalOpKind::Max => values.fold(f64::NEG_INFINITY, f64::max),
+            GlobalOpKind::Mean => {
+                let n = values.len();
+                values.sum::<f64>() / n as f64
+            }
+            GlobalOpKind::Norm1 => values.map(f64::abs).sum(),
+            GlobalOpKind::Norm2 => values.map(|v| v * v).sum::<f64>().sqrt(),
         }
     }
 }
@@ -718,9 +859,16 @@ pub trait NeuronState: CloneNeuronState + Send + Sync + 'static {
         let _ = (t, dt);
         None
     }
-    /// Exchanges the storage of a per-neuron attribute with `other` (used
-    /// to let projections write conductances while reading the population).
-    fn swap_array(&mut self, index: usize, other: &mut Vec<f64>) {
+    /// Lends the values of a per-neuron attribute to `other` (used to let
+    /// projections add to conductances while reading the population), until
+    /// [`put_array`](Self::put_array) gives them back. A state in double
+    /// precision exchanges the storage; one in single precision copies its
+    /// values into `other`.
+    fn take_array(&mut self, index: usize, other: &mut Vec<f64>) {
+        let _ = (index, other);
+    }
+    /// Gives back the values lent by [`take_array`](Self::take_array).
+    fn put_array(&mut self, index: usize, other: &mut Vec<f64>) {
         let _ = (index, other);
     }
     /// Recomputes the global operations (`mean(r)`, ...) the equations read
@@ -759,6 +907,12 @@ pub trait NeuronModel: 'static {
     const INFO: &'static ModelInfo;
     /// A population of `size` neurons, every attribute at its initial value.
     fn new_state(size: usize) -> Self::State;
+    /// A population of `size` neurons in `precision` (models that have no
+    /// single-precision state give [`new_state`](Self::new_state)).
+    fn new_state_in(size: usize, precision: Precision) -> Box<dyn NeuronState> {
+        let _ = precision;
+        Box::new(Self::new_state(size))
+    }
 }
 
 /// What a synapse sees of the network in the transmission and update phases.

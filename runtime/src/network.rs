@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::geometry::Geometry;
 use crate::inputs::{Schedule, SpikeSourceArray, TimedArray, TimedPoisson};
 use crate::model::{
-    AttrRef, Locality, MAX_LINKED, ModelInfo, NeuronCtx, NeuronModel, NeuronState, RngCtx,
-    SpikeEvents, SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
+    AttrRef, Locality, MAX_LINKED, ModelInfo, NeuronCtx, NeuronModel, NeuronState, Precision,
+    RngCtx, SpikeEvents, SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
 };
 use crate::monitor::{Monitor, MonitorOptions, Recorded, Recording, Source};
 use crate::population::{AttrValue, Population};
@@ -191,6 +191,8 @@ impl From<AnyProj> for MonitorTarget {
 pub(crate) struct Objects {
     dt: f64,
     seed: u64,
+    /// Precision of the populations of models defined with `neuron!`.
+    precision: Precision,
     pub(crate) pops: Vec<Population>,
     pub(crate) projs: Vec<Projection>,
     pub(crate) monitors: Vec<Monitor>,
@@ -305,10 +307,7 @@ impl Objects {
     fn synapse_value(&self, p: AnyProj, name: &str, post: u32, pre: Option<u32>) -> Result<f64> {
         let proj = &self.projs[p.0];
         let (idx, pos) = proj.value_index(name, post, pre)?;
-        Ok(match proj.state.attr(idx) {
-            AttrRef::Scalar(v) => v,
-            AttrRef::Array(a) => a[pos],
-        })
+        Ok(proj.state.attr(idx).get(pos))
     }
 
     fn set_synapse_value(
@@ -323,10 +322,9 @@ impl Objects {
         let (idx, pos) = proj.value_index(name, post, pre)?;
         let t = proj.state.info().attributes[idx].value_type;
         proj.pre_weights.invalidate();
-        match proj.state.attr_mut(idx) {
-            crate::model::AttrMut::Scalar(x) => *x = crate::population::typed(value, t),
-            crate::model::AttrMut::Array(a) => a[pos] = crate::population::typed(value, t),
-        }
+        proj.state
+            .attr_mut(idx)
+            .set(pos, crate::population::typed(value, t));
         Ok(())
     }
 
@@ -455,6 +453,11 @@ impl Objects {
     }
 }
 
+/// Why typed access to a population's arrays failed: a `PopId<M>` always
+/// refers to a population of `M`, whose state has another type only in
+/// single precision.
+const TYPED_SINGLE: &str = "typed access to a population's arrays needs double precision (read and write them with get and set)";
+
 /// Builds a network: populations, projections, monitors; then
 /// [`build`](Self::build), which checks everything (ANNarchy's `compile()`).
 pub struct NetworkBuilder {
@@ -476,6 +479,7 @@ impl NetworkBuilder {
             objects: Objects {
                 dt: 1.0,
                 seed: 0,
+                precision: Precision::Double,
                 pops: Vec::new(),
                 projs: Vec::new(),
                 monitors: Vec::new(),
@@ -504,6 +508,32 @@ impl NetworkBuilder {
             });
         }
         self.objects.dt = dt;
+        Ok(self)
+    }
+
+    /// Sets the precision in which populations store and compute their
+    /// neurons' attributes (ANNarchy's `setup(precision='float')`; double by
+    /// default), before populations are added. In
+    /// [`Precision::Single`], every population of a model defined with
+    /// `neuron!` stores its arrays in `f32` and computes its equations in
+    /// `f32`: a step of such a population reads and writes half the bytes
+    /// and computes twice as many neurons per vector instruction. Values
+    /// read and set from outside (`get`, `set`, monitors, files) are `f64`,
+    /// rounded to `f32` when stored. Typed access to the arrays
+    /// ([`Network::pop`]) needs double precision. An example is in the
+    /// documentation of the `annarchy` crate.
+    ///
+    /// # Errors
+    ///
+    /// When populations have already been added.
+    pub fn precision(mut self, precision: Precision) -> Result<NetworkBuilder> {
+        if !self.objects.pops.is_empty() {
+            return Err(Error::Invalid {
+                object: "network".into(),
+                reason: "the precision must be set before populations are added".into(),
+            });
+        }
+        self.objects.precision = precision;
         Ok(self)
     }
 
@@ -631,7 +661,8 @@ impl NetworkBuilder {
     ) -> Result<PopId<M>> {
         let g: Geometry = geometry.try_into()?;
         check_size(name, g)?;
-        let index = self.add_population(name, g, Box::new(M::new_state(g.size())))?;
+        let state = M::new_state_in(g.size(), self.objects.precision);
+        let index = self.add_population(name, g, state)?;
         Ok(PopId {
             index,
             _model: PhantomData,
@@ -1504,20 +1535,30 @@ macro_rules! access_methods {
                 }
             }
             /// Typed access to a population's arrays.
+            ///
+            /// # Panics
+            ///
+            /// In a network of [`Precision::Single`], whose arrays are
+            /// `f32` (read them with `get`).
             pub fn pop<M: NeuronModel>(&self, pop: PopId<M>) -> &M::State {
                 self.objects.pops[pop.index]
                     .state
                     .as_any()
                     .downcast_ref::<M::State>()
-                    .expect("a PopId<M> always refers to a population of M")
+                    .expect(TYPED_SINGLE)
             }
             /// Typed, writable access to a population's arrays.
+            ///
+            /// # Panics
+            ///
+            /// In a network of [`Precision::Single`], whose arrays are
+            /// `f32` (write them with `set`).
             pub fn pop_mut<M: NeuronModel>(&mut self, pop: PopId<M>) -> &mut M::State {
                 self.objects.pops[pop.index]
                     .state
                     .as_any_mut()
                     .downcast_mut::<M::State>()
-                    .expect("a PopId<M> always refers to a population of M")
+                    .expect(TYPED_SINGLE)
             }
             /// Typed access to a projection's arrays.
             pub fn proj<S: SynapseModel>(&self, proj: ProjId<S>) -> &S::State {
@@ -2073,6 +2114,12 @@ impl Network {
         self.objects.seed
     }
 
+    /// The precision the populations store their neurons' attributes in
+    /// ([`NetworkBuilder::precision`]).
+    pub fn precision(&self) -> Precision {
+        self.objects.precision
+    }
+
     /// Runs `f(k, copy)` on `n` copies of the network (`k = 0..n`), in
     /// parallel on rayon's threads, and returns the results in the order of
     /// `k` (ANNarchy's `parallel_run`). Each copy starts from the network's
@@ -2165,7 +2212,7 @@ impl Network {
                 Link::Sum { index } => VarRef::Array(&pop.sums[index]),
                 Link::Attr { index, ring } => {
                     let current = pop.state.attr(index);
-                    let scalar = matches!(current, AttrRef::Scalar(_));
+                    let scalar = current.is_scalar();
                     match (ring.map(|r| &pop.rings[r]), &conn.delays) {
                         (Some(ring), Delays::Uniform(d)) if *d > 1 => {
                             let past = ring.delayed(*d);
@@ -2184,6 +2231,7 @@ impl Network {
                         _ => match current {
                             AttrRef::Scalar(v) => VarRef::Scalar(v),
                             AttrRef::Array(a) => VarRef::Array(a),
+                            AttrRef::ArrayF32(a) => VarRef::ArrayF32(a),
                         },
                     }
                 }
@@ -2203,6 +2251,7 @@ impl Network {
             if let Some(i) = pop.state.info().attribute_index(attr) {
                 *slot = match pop.state.attr(i) {
                     AttrRef::Array(a) => op.reduce(a),
+                    AttrRef::ArrayF32(a) => op.reduce(a),
                     AttrRef::Scalar(v) => v,
                 };
             }
@@ -2339,10 +2388,7 @@ impl Network {
             pop.push_spikes();
             let Population { state, rings, .. } = pop;
             for ring in rings.iter_mut() {
-                match state.attr(ring.attr) {
-                    AttrRef::Array(a) => ring.push(a),
-                    AttrRef::Scalar(v) => ring.push(&[v]),
-                }
+                ring.push(state.attr(ring.attr));
             }
         }
         // 7. Global operations.
@@ -2885,7 +2931,7 @@ fn transmit_spikes(
         }
     }
     match g {
-        Some(g) => pops[post].state.swap_array(g, scratch),
+        Some(g) => pops[post].state.take_array(g, scratch),
         None => std::mem::swap(&mut pops[post].sums[proj.target_index], scratch),
     }
     {
@@ -2954,7 +3000,7 @@ fn transmit_spikes(
         proj.event_head = (head + 1) % proj.events.len();
     }
     match g {
-        Some(g) => pops[post].state.swap_array(g, scratch),
+        Some(g) => pops[post].state.put_array(g, scratch),
         None => std::mem::swap(&mut pops[post].sums[proj.target_index], scratch),
     }
 }
@@ -2986,11 +3032,11 @@ fn transmit_rates(
     if post_pop.spiking() {
         // A current injection: the sum goes into the conductance.
         if let Some(g) = post_pop.g_index.get(proj.target_index).copied().flatten() {
-            post_pop.state.swap_array(g, scratch);
+            post_pop.state.take_array(g, scratch);
             for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
                 scratch[post as usize] += proj.psp[k];
             }
-            post_pop.state.swap_array(g, scratch);
+            post_pop.state.put_array(g, scratch);
         }
     } else {
         let sums = &mut post_pop.sums[proj.target_index];
@@ -3081,13 +3127,15 @@ fn record(m: &mut Monitor, pops: &[Population], projs: &[Projection], t: i64, ph
         }
         let before = m.data[v].len();
         match (&m.source, what) {
-            (Source::Population(p, ranks), Recorded::Attr(i)) => match pops[*p].state.attr(*i) {
-                AttrRef::Scalar(x) => m.data[v].push(x),
-                AttrRef::Array(a) => match ranks {
-                    None => m.data[v].extend_from_slice(a),
-                    Some(r) => m.data[v].extend(r.iter().map(|&k| a[k as usize])),
-                },
-            },
+            (Source::Population(p, ranks), Recorded::Attr(i)) => {
+                let values = pops[*p].state.attr(*i);
+                match ranks {
+                    Some(r) if !values.is_scalar() => {
+                        m.data[v].extend(r.iter().map(|&k| values.get(k as usize)));
+                    }
+                    _ => values.extend_into(&mut m.data[v]),
+                }
+            }
             (Source::Population(p, ranks), Recorded::Sum(target)) => {
                 let pop = &pops[*p];
                 match pop.target_index(target) {
@@ -3103,18 +3151,18 @@ fn record(m: &mut Monitor, pops: &[Population], projs: &[Projection], t: i64, ph
             }
             (Source::Projection(p, dendrite), Recorded::Attr(i)) => {
                 let proj = &projs[*p];
-                match (proj.state.attr(*i), dendrite) {
-                    (AttrRef::Scalar(x), _) => m.data[v].push(x),
-                    (AttrRef::Array(a), None) => m.data[v].extend_from_slice(a),
-                    (AttrRef::Array(a), Some(post)) => {
+                let values = proj.state.attr(*i);
+                match dendrite {
+                    Some(post) if !values.is_scalar() => {
                         if let Some(k) = proj.conn.dendrite_index(*post) {
                             if proj.state.info().attributes[*i].locality == Locality::SemiGlobal {
-                                m.data[v].push(a[k]);
+                                m.data[v].push(values.get(k));
                             } else {
-                                m.data[v].extend_from_slice(&a[proj.conn.row(k)]);
+                                m.data[v].extend(proj.conn.row(k).map(|s| values.get(s)));
                             }
                         }
                     }
+                    _ => values.extend_into(&mut m.data[v]),
                 }
             }
             (Source::Projection(..), Recorded::Sum(_)) | (_, Recorded::Spike) => {}

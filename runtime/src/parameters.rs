@@ -18,7 +18,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
-use crate::model::{AttrMut, AttrRef, Locality, ModelInfo};
+use crate::model::{AttrRef, Locality, ModelInfo};
 use crate::network::Network;
 
 /// Parameters of a model that have one value for the whole object.
@@ -39,7 +39,7 @@ fn globals_of<'a>(info: &ModelInfo, attr: impl Fn(usize) -> AttrRef<'a>) -> Valu
     let values: Map<String, Value> = global_parameters(info)
         .filter_map(|(i, name)| match attr(i) {
             AttrRef::Scalar(v) => Some((name.to_string(), number(v))),
-            AttrRef::Array(_) => None,
+            AttrRef::Array(_) | AttrRef::ArrayF32(_) => None,
         })
         .collect();
     Value::Object(values)
@@ -194,8 +194,9 @@ impl Network {
                 continue;
             };
             for (i, x) in resolve(&name, p.state.info(), values, &mut skipped) {
-                if let AttrMut::Scalar(v) = p.state.attr_mut(i) {
-                    *v = x;
+                let mut target = p.state.attr_mut(i);
+                if target.is_scalar() {
+                    target.set(0, x);
                 }
             }
         }
@@ -205,8 +206,9 @@ impl Network {
                 continue;
             };
             for (i, x) in resolve(&name, p.state.info(), values, &mut skipped) {
-                if let AttrMut::Scalar(v) = p.state.attr_mut(i) {
-                    *v = x;
+                let mut target = p.state.attr_mut(i);
+                if target.is_scalar() {
+                    target.set(0, x);
                 }
             }
         }

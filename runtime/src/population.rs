@@ -56,20 +56,20 @@ pub(crate) struct Ring {
 }
 
 impl Ring {
-    pub fn new(attr: usize, len: usize, current: &[f64]) -> Ring {
+    pub fn new(attr: usize, len: usize, current: AttrRef<'_>) -> Ring {
         Ring {
             attr,
             slots: vec![current.to_vec(); len.max(1)],
             head: 0,
         }
     }
-    pub fn push(&mut self, current: &[f64]) {
+    pub fn push(&mut self, current: AttrRef<'_>) {
         self.head = (self.head + 1) % self.slots.len();
-        self.slots[self.head].copy_from_slice(current);
+        current.copy_into(&mut self.slots[self.head]);
     }
-    pub fn fill(&mut self, current: &[f64]) {
+    pub fn fill(&mut self, current: AttrRef<'_>) {
         for s in &mut self.slots {
-            s.copy_from_slice(current);
+            current.copy_into(s);
         }
     }
     /// Values of `d` steps ago in the transmission phase (`d >= 1`).
@@ -184,14 +184,14 @@ pub(crate) enum Snapshot {
 pub(crate) fn snapshot(r: AttrRef<'_>) -> Snapshot {
     match r {
         AttrRef::Scalar(v) => Snapshot::Scalar(v),
-        AttrRef::Array(a) => Snapshot::Array(a.to_vec()),
+        a => Snapshot::Array(a.to_vec()),
     }
 }
 
-pub(crate) fn restore(m: AttrMut<'_>, s: &Snapshot) {
-    match (m, s) {
-        (AttrMut::Scalar(x), Snapshot::Scalar(v)) => *x = *v,
-        (AttrMut::Array(a), Snapshot::Array(v)) if a.len() == v.len() => a.copy_from_slice(v),
+pub(crate) fn restore(mut m: AttrMut<'_>, s: &Snapshot) {
+    match s {
+        Snapshot::Scalar(v) if m.is_scalar() => m.set(0, *v),
+        Snapshot::Array(v) if !m.is_scalar() && m.len() == v.len() => m.copy_from(v),
         _ => {}
     }
 }
@@ -217,10 +217,13 @@ pub(crate) fn write_values<R: Rng + ?Sized>(
     value: &AttrValue,
     rng: &mut R,
 ) -> Result<()> {
-    match target {
-        AttrMut::Scalar(x) => match value {
-            AttrValue::Scalar(v) if idx.is_none() => *x = typed(*v, value_type),
-            AttrValue::Array(v) if v.len() == 1 && idx.is_none() => *x = typed(v[0], value_type),
+    let mut target = target;
+    if target.is_scalar() {
+        match value {
+            AttrValue::Scalar(v) if idx.is_none() => target.set(0, typed(*v, value_type)),
+            AttrValue::Array(v) if v.len() == 1 && idx.is_none() => {
+                target.set(0, typed(v[0], value_type));
+            }
             _ => {
                 return Err(Error::Invalid {
                     object: object.to_string(),
@@ -239,9 +242,10 @@ pub(crate) fn write_values<R: Rng + ?Sized>(
                     ),
                 });
             }
-        },
-        AttrMut::Array(a) => {
-            let n = idx.map_or(a.len(), <[u32]>::len);
+        }
+    } else {
+        {
+            let n = idx.map_or(target.len(), <[u32]>::len);
             let values: Vec<f64> = match value {
                 AttrValue::Scalar(v) => vec![*v; n],
                 AttrValue::Array(v) => {
@@ -262,17 +266,19 @@ pub(crate) fn write_values<R: Rng + ?Sized>(
             };
             match idx {
                 None => {
-                    for (x, v) in a.iter_mut().zip(values) {
-                        *x = typed(v, value_type);
+                    for (i, v) in values.into_iter().enumerate() {
+                        target.set(i, typed(v, value_type));
                     }
                 }
                 Some(ranks) => {
                     for (&r, v) in ranks.iter().zip(values) {
-                        let x = a.get_mut(r as usize).ok_or_else(|| Error::OutOfRange {
-                            object: object.to_string(),
-                            what: format!("rank {r}"),
-                        })?;
-                        *x = typed(v, value_type);
+                        if r as usize >= target.len() {
+                            return Err(Error::OutOfRange {
+                                object: object.to_string(),
+                                what: format!("rank {r}"),
+                            });
+                        }
+                        target.set(r as usize, typed(v, value_type));
                     }
                 }
             }
@@ -370,11 +376,7 @@ impl Population {
         let pos = match self.rings.iter().position(|r| r.attr == attr) {
             Some(i) => i,
             None => {
-                let current = match self.state.attr(attr) {
-                    AttrRef::Array(a) => a.to_vec(),
-                    AttrRef::Scalar(v) => vec![v],
-                };
-                self.rings.push(Ring::new(attr, len, &current));
+                self.rings.push(Ring::new(attr, len, self.state.attr(attr)));
                 self.rings.len() - 1
             }
         };
@@ -409,9 +411,10 @@ impl Population {
             w.counts[i as usize] += 1;
         }
         let scale = 1000.0 / w.window_ms;
-        if let AttrMut::Array(r) = self.state.attr_mut(w.r) {
-            for (r, &c) in r.iter_mut().zip(&w.counts) {
-                *r = scale * f64::from(c);
+        let mut r = self.state.attr_mut(w.r);
+        if !r.is_scalar() {
+            for (i, &c) in w.counts.iter().enumerate() {
+                r.set(i, scale * f64::from(c));
             }
         }
     }
@@ -483,12 +486,10 @@ impl Population {
             });
         }
         let idx = self.attr_index(name)?;
-        Ok(match self.state.attr(idx) {
-            AttrRef::Scalar(v) => vec![v],
-            AttrRef::Array(a) => match ranks {
-                None => a.to_vec(),
-                Some(r) => r.iter().map(|&i| a[i as usize]).collect(),
-            },
+        let values = self.state.attr(idx);
+        Ok(match ranks {
+            Some(r) if !values.is_scalar() => r.iter().map(|&i| values.get(i as usize)).collect(),
+            _ => values.to_vec(),
         })
     }
 
@@ -541,10 +542,7 @@ impl Population {
             slot.clear();
         }
         for ring in &mut self.rings {
-            match self.state.attr(ring.attr) {
-                AttrRef::Array(a) => ring.fill(a),
-                AttrRef::Scalar(v) => ring.fill(&[v]),
-            }
+            ring.fill(self.state.attr(ring.attr));
         }
     }
 }

@@ -86,10 +86,7 @@ impl Projection {
     /// one per dendrite for semiglobal ones).
     pub fn get(&self, name: &str) -> Result<Vec<f64>> {
         let idx = self.attr_index(name)?;
-        Ok(match self.state.attr(idx) {
-            AttrRef::Scalar(v) => vec![v],
-            AttrRef::Array(a) => a.to_vec(),
-        })
+        Ok(self.state.attr(idx).to_vec())
     }
 
     pub fn set<R: Rng + ?Sized>(
@@ -196,8 +193,8 @@ impl Projection {
         // (and the weights they have now).
         let w = match self.state.info().attribute_index("w") {
             Some(i) => match state.attr(i) {
-                AttrRef::Array(w) => w.to_vec(),
                 AttrRef::Scalar(_) => Vec::new(),
+                w => w.to_vec(),
             },
             None => Vec::new(),
         };
@@ -288,13 +285,19 @@ impl Dendrite<'_> {
     pub fn get(&self, name: &str) -> Result<Vec<f64>> {
         let idx = self.proj.attr_index(name)?;
         let loc = self.proj.state.info().attributes[idx].locality;
-        Ok(match (self.proj.state.attr(idx), loc) {
-            (AttrRef::Scalar(v), _) => vec![v],
-            (AttrRef::Array(a), Locality::SemiGlobal) => vec![a[self.index]],
+        let values = self.proj.state.attr(idx);
+        Ok(match loc {
+            _ if values.is_scalar() => values.to_vec(),
+            Locality::SemiGlobal => vec![values.get(self.index)],
             // A projection-wide array (the kernel of a shared-weight
             // projection) is the same for every dendrite.
-            (AttrRef::Array(a), Locality::Global) => a.to_vec(),
-            (AttrRef::Array(a), _) => a[self.proj.conn.row(self.index)].to_vec(),
+            Locality::Global => values.to_vec(),
+            Locality::Local => self
+                .proj
+                .conn
+                .row(self.index)
+                .map(|s| values.get(s))
+                .collect(),
         })
     }
     /// Delays of the synapses in ms.

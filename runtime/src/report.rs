@@ -122,11 +122,14 @@ fn typed(v: f64, ty: ValueType) -> String {
 /// The current value of an attribute: one value when all its elements hold
 /// the same, else their range `$[min, max]$` (as ANNarchy shows arrays).
 fn current(value: AttrRef<'_>, ty: ValueType) -> String {
-    match value {
-        AttrRef::Scalar(v) => typed(v, ty),
-        AttrRef::Array([]) => String::new(),
-        AttrRef::Array(a) if a.iter().all(|x| x.to_bits() == a[0].to_bits()) => typed(a[0], ty),
-        AttrRef::Array(a) => {
+    if let AttrRef::Scalar(v) = value {
+        return typed(v, ty);
+    }
+    let a = value.to_vec();
+    match a.first() {
+        None => String::new(),
+        Some(first) if a.iter().all(|x| x.to_bits() == first.to_bits()) => typed(*first, ty),
+        Some(_) => {
             let min = a.iter().copied().fold(f64::INFINITY, f64::min);
             let max = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             format!("$[{}, {}]$", typed(min, ty), typed(max, ty))

@@ -47,12 +47,18 @@ fn slice_ident(name: &str) -> Ident {
 }
 
 fn lit(v: f64) -> TokenStream {
+    lit_of(v, &quote!(f64))
+}
+
+/// `v` as a literal, or as a constant of `ty` (`f64`, `f32`) for infinities
+/// and NaN.
+fn lit_of(v: f64, ty: &TokenStream) -> TokenStream {
     if v.is_nan() {
-        quote!(f64::NAN)
+        quote!(#ty::NAN)
     } else if v == f64::INFINITY {
-        quote!(f64::INFINITY)
+        quote!(#ty::INFINITY)
     } else if v == f64::NEG_INFINITY {
-        quote!(f64::NEG_INFINITY)
+        quote!(#ty::NEG_INFINITY)
     } else if v < 0.0 || (v == 0.0 && v.is_sign_negative()) {
         let l = Literal::f64_unsuffixed(-v);
         quote!((-#l))
@@ -82,15 +88,71 @@ fn var_ident(v: &Var) -> Ident {
     }
 }
 
+/// The floating-point type a state stores its attributes in and computes
+/// its equations in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Real {
+    F64,
+    F32,
+}
+
+impl Real {
+    fn ty(self) -> TokenStream {
+        match self {
+            Real::F64 => quote!(f64),
+            Real::F32 => quote!(f32),
+        }
+    }
+
+    /// `x`, an `f64` expression (a time step, a sum, a random number), in
+    /// this type.
+    fn cast_f64(self, x: TokenStream) -> TokenStream {
+        match self {
+            Real::F64 => x,
+            Real::F32 => quote!((#x as f32)),
+        }
+    }
+
+    /// `x`, an expression of this type, in `f64`.
+    fn to_f64(self, x: TokenStream) -> TokenStream {
+        match self {
+            Real::F64 => x,
+            Real::F32 => quote!(f64::from(#x)),
+        }
+    }
+}
+
 struct Emitter<'m> {
     model: &'m Model,
     rt: TokenStream,
     /// Refractory neurons: assignments of variables other than conductances
     /// (`g_*`) run only when `not_ref` holds.
     gate: bool,
+    /// The type the code computes in.
+    real: Real,
 }
 
 impl Emitter<'_> {
+    /// A copy that computes in `f64` (random distributions' arguments).
+    fn in_f64(&self) -> Emitter<'_> {
+        Emitter {
+            model: self.model,
+            rt: self.rt.clone(),
+            gate: self.gate,
+            real: Real::F64,
+        }
+    }
+
+    /// The path of one of the run-time's helper functions, for this type.
+    fn helper(&self, name: &str) -> TokenStream {
+        let rt = &self.rt;
+        let n = format_ident!("{}", name);
+        match self.real {
+            Real::F64 => quote!(#rt::math::#n),
+            Real::F32 => quote!(#rt::math::#n::<f32>),
+        }
+    }
+
     fn ty_of(&self, attr: &str) -> Ty {
         self.model.attr(attr).map_or(Ty::Float, |a| a.ty)
     }
@@ -115,7 +177,8 @@ impl Emitter<'_> {
         let m = format_ident!("{}", m);
         if recv.has_no_names() {
             let x = self.num(recv);
-            quote!(f64::#m(#x #(, #args)*))
+            let real = self.real.ty();
+            quote!(#real::#m(#x #(, #args)*))
         } else {
             let x = self.num_at(recv, 4);
             quote!(#x.#m(#(#args),*))
@@ -125,17 +188,17 @@ impl Emitter<'_> {
     /// Emits `e` as an `f64` expression with its precedence: 0 conditional,
     /// 1 sum, 2 product, 3 unary minus, 4 call or atom.
     fn num_p(&self, e: &Expr) -> (TokenStream, u8) {
-        let rt = &self.rt;
         if e.is_boolean() {
             let b = self.boolean_p(e, 0);
-            return (quote!(#rt::math::b2f(#b)), 4);
+            let b2f = self.helper("b2f");
+            return (quote!(#b2f(#b)), 4);
         }
         match e {
             Expr::Num(v) => {
                 let neg = *v < 0.0 || (*v == 0.0 && v.is_sign_negative());
-                (lit(*v), if neg && v.is_finite() { 3 } else { 4 })
+                (self.lit(*v), if neg && v.is_finite() { 3 } else { 4 })
             }
-            Expr::Bool(b) => (lit(f64::from(u8::from(*b))), 4),
+            Expr::Bool(b) => (self.lit(f64::from(u8::from(*b))), 4),
             Expr::Var(v) => {
                 let i = var_ident(v);
                 (quote!(#i), 4)
@@ -190,16 +253,25 @@ impl Emitter<'_> {
                             _ => unreachable!("arity checked during analysis"),
                         }
                     }
-                    Func::Pos => quote!(#rt::math::pos(#(#a),*)),
-                    Func::Neg => quote!(#rt::math::neg(#(#a),*)),
-                    Func::Clip => quote!(#rt::math::clip(#(#a),*)),
-                    Func::Modulo => quote!(#rt::math::modulo(#(#a),*)),
-                    Func::Power => quote!(#rt::math::power(#(#a),*)),
+                    Func::Pos | Func::Neg | Func::Clip | Func::Modulo | Func::Power => {
+                        let name = match f {
+                            Func::Pos => "pos",
+                            Func::Neg => "neg",
+                            Func::Clip => "clip",
+                            Func::Modulo => "modulo",
+                            _ => "power",
+                        };
+                        let path = self.helper(name);
+                        quote!(#path(#(#a),*))
+                    }
                     Func::IsFinite | Func::IsNan => unreachable!("boolean"),
                     Func::User(i) => {
                         let name = ident(&self.model.functions[*i].name);
-                        let ty = ident(&self.model.type_name);
-                        quote!(#ty::#name(#(#a),*))
+                        let owner = match self.real {
+                            Real::F64 => ident(&self.model.type_name),
+                            Real::F32 => single_state(self.model),
+                        };
+                        quote!(#owner::#name(#(#a),*))
                     }
                 };
                 (t, 4)
@@ -273,7 +345,6 @@ impl Emitter<'_> {
     }
 
     fn assign_value(&self, attr: &str, e: &Expr) -> TokenStream {
-        let rt = &self.rt;
         match self.ty_of(attr) {
             Ty::Float => self.num(e),
             Ty::Int => {
@@ -282,9 +353,15 @@ impl Emitter<'_> {
             }
             Ty::Bool => {
                 let b = self.boolean(e);
-                quote!(#rt::math::b2f(#b))
+                let b2f = self.helper("b2f");
+                quote!(#b2f(#b))
             }
         }
+    }
+
+    /// A number of the type the code computes in.
+    fn lit(&self, v: f64) -> TokenStream {
+        lit_of(v, &self.real.ty())
     }
 
     fn stmts(&self, stmts: &[Stmt], gate_w: bool) -> TokenStream {
@@ -332,7 +409,11 @@ impl Emitter<'_> {
                         })
                         .collect();
                     let bs: Vec<TokenStream> = b.iter().map(|x| self.num(x)).collect();
-                    quote!(let [#(#outs),*] = #rt::math::solve_linear([#(#rows),*], [#(#bs),*]);)
+                    let solve = match self.real {
+                        Real::F64 => quote!(#rt::math::solve_linear),
+                        Real::F32 => quote!(#rt::math::solve_linear::<f32, #n>),
+                    };
+                    quote!(let [#(#outs),*] = #solve([#(#rows),*], [#(#bs),*]);)
                 }
             };
             match s {
@@ -695,6 +776,7 @@ fn distribution(e: &Emitter<'_>, dist: &str, args: &[Expr]) -> TokenStream {
 }
 
 /// Code of `update_rng` (random draws of the step).
+/// Random numbers are drawn in `f64`, whatever the state's type.
 fn update_rng(e: &Emitter<'_>) -> TokenStream {
     let rt = &e.rt;
     let m = e.model;
@@ -704,9 +786,11 @@ fn update_rng(e: &Emitter<'_>) -> TokenStream {
         .filter(|a| a.locality == Locality::Global)
         .map(|a| {
             let n = ident(&a.name);
-            quote!(let #n = self.#n;)
+            let v = e.real.to_f64(quote!(self.#n));
+            quote!(let #n = #v;)
         })
         .collect();
+    let e = &e.in_f64();
     let draws = m.randoms.iter().enumerate().map(|(k, r)| {
         let field = format_ident!("_rand_{}", k);
         let d = distribution(e, &r.dist, &r.args);
@@ -730,7 +814,10 @@ fn update_rng(e: &Emitter<'_>) -> TokenStream {
     }
 }
 
+/// The model's `functions`: public functions of the model's type in `f64`,
+/// private ones of the single-precision state in `f32`.
 fn user_functions(e: &Emitter<'_>) -> TokenStream {
+    let real = e.real.ty();
     let fns = e.model.functions.iter().map(|f| {
         let name = ident(&f.name);
         let args: Vec<Ident> = f.args.iter().map(|a| ident(a)).collect();
@@ -743,16 +830,25 @@ fn user_functions(e: &Emitter<'_>) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[inline(always)]
-            pub fn #name(#(#args: f64),*) -> f64 { #body }
+            pub fn #name(#(#args: #real),*) -> #real { #body }
         }
     });
     let fns: Vec<TokenStream> = fns.collect();
     if fns.is_empty() {
         return TokenStream::new();
     }
-    let ty = ident(&e.model.type_name);
+    let ty = match e.real {
+        Real::F64 => ident(&e.model.type_name),
+        Real::F32 => single_state(e.model),
+    };
+    let lints = match e.real {
+        Real::F64 => quote!(#[allow(non_snake_case)]),
+        Real::F32 => {
+            quote!(#[allow(non_snake_case, overflowing_literals, clippy::excessive_precision)])
+        }
+    };
     quote! {
-        #[allow(non_snake_case)]
+        #lints
         impl #ty {
             #(#fns)*
         }
@@ -791,21 +887,26 @@ fn accessors(m: &Model, size_doc: &str) -> TokenStream {
     quote!(#(#items)*)
 }
 
-fn attr_table(m: &Model, rt: &TokenStream) -> (TokenStream, TokenStream) {
+fn attr_table(m: &Model, rt: &TokenStream, real: Real) -> (TokenStream, TokenStream) {
+    let (array, scalar_mut) = match real {
+        Real::F64 => (quote!(Array), quote!(Scalar)),
+        Real::F32 => (quote!(ArrayF32), quote!(ScalarF32)),
+    };
     let refs = m.attributes.iter().enumerate().map(|(i, a)| {
         let n = ident(&a.name);
         if a.locality == Locality::Global {
-            quote!(#i => #rt::model::AttrRef::Scalar(self.#n),)
+            let v = real.to_f64(quote!(self.#n));
+            quote!(#i => #rt::model::AttrRef::Scalar(#v),)
         } else {
-            quote!(#i => #rt::model::AttrRef::Array(&self.#n),)
+            quote!(#i => #rt::model::AttrRef::#array(&self.#n),)
         }
     });
     let muts = m.attributes.iter().enumerate().map(|(i, a)| {
         let n = ident(&a.name);
         if a.locality == Locality::Global {
-            quote!(#i => #rt::model::AttrMut::Scalar(&mut self.#n),)
+            quote!(#i => #rt::model::AttrMut::#scalar_mut(&mut self.#n),)
         } else {
-            quote!(#i => #rt::model::AttrMut::Array(&mut self.#n),)
+            quote!(#i => #rt::model::AttrMut::#array(&mut self.#n),)
         }
     });
     (
@@ -848,7 +949,8 @@ fn global_pass(e: &Emitter<'_>, stmts: &[Stmt], gate_w: bool) -> TokenStream {
         .filter(|(_, r)| r.locality == Locality::Global)
         .map(|(k, _)| {
             let f = format_ident!("_rand_{}", k);
-            quote!(let #f = self.#f;)
+            let v = e.real.cast_f64(quote!(self.#f));
+            quote!(let #f = #v;)
         });
     let body = e.stmts(stmts, gate_w);
     let stores = w.iter().map(|a| {
@@ -863,92 +965,101 @@ fn global_pass(e: &Emitter<'_>, stmts: &[Stmt], gate_w: bool) -> TokenStream {
     }
 }
 
-/// Fields of a state struct: one per attribute and per random occurrence, a
-/// number for population- or projection-wide ones, an array otherwise.
-fn storage_fields(m: &Model) -> Vec<TokenStream> {
-    let field = |n: Ident, locality: Locality| {
+/// Fields of a state struct: one per attribute (of type `real`) and per
+/// random occurrence (`f64`, as they are drawn), a number for population-
+/// or projection-wide ones, an array otherwise.
+fn storage_fields(m: &Model, real: Real) -> Vec<TokenStream> {
+    let field = |n: Ident, locality: Locality, ty: &TokenStream| {
         if locality == Locality::Global {
-            quote!(#n: f64,)
+            quote!(#n: #ty,)
         } else {
-            quote!(#n: ::std::vec::Vec<f64>,)
+            quote!(#n: ::std::vec::Vec<#ty>,)
         }
     };
+    let (ty, f64_ty) = (real.ty(), quote!(f64));
     m.attributes
         .iter()
-        .map(|a| field(ident(&a.name), a.locality))
+        .map(|a| field(ident(&a.name), a.locality, &ty))
         .chain(
             m.randoms
                 .iter()
                 .enumerate()
-                .map(|(k, r)| field(format_ident!("_rand_{}", k), r.locality)),
+                .map(|(k, r)| field(format_ident!("_rand_{}", k), r.locality, &f64_ty)),
         )
         .collect()
+}
+
+/// The single-precision state of a neuron model.
+fn single_state(m: &Model) -> Ident {
+    format_ident!("{}StateF32", m.type_name)
 }
 
 fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let rt = &opts.runtime;
     let vis = &opts.vis;
     let attrs = &opts.attrs;
-    let e = Emitter {
+    let ty = ident(&m.type_name);
+    let state = format_ident!("{}State", m.type_name);
+    let single = single_state(m);
+    let info = model_info(m, rt);
+    let accessors = accessors(m, "one value per neuron");
+    let functions = user_functions(&Emitter {
         model: m,
         rt: rt.clone(),
         gate: false,
-    };
-    let ty = ident(&m.type_name);
-    let state = format_ident!("{}State", m.type_name);
-    let fields = storage_fields(m);
-    let gop_fields = (0..m.global_ops.len()).map(|k| {
-        let n = format_ident!("_gop_{}", k);
-        quote!(#n: f64,)
+        real: Real::F64,
     });
-    let refractory = m.spiking && m.refractory.is_some();
-    let (mask_field, mask_init) = if m.spiking {
-        (
-            quote!(_spike_mask: ::std::vec::Vec<u8>,),
-            quote!(_spike_mask: ::std::vec![0; size],),
-        )
-    } else {
-        (TokenStream::new(), TokenStream::new())
-    };
-    let (ref_field, ref_init, ref_reset, ref_io) = if refractory {
-        (
-            quote!(_ref_rem: ::std::vec::Vec<f64>,),
-            quote!(_ref_rem: ::std::vec![0.0; size],),
-            quote!(self._ref_rem.fill(0.0);),
-            quote! {
-                fn internal_state(&self) -> ::std::vec::Vec<(&'static str, #rt::model::InternalValues)> {
-                    let steps = self._ref_rem.iter().map(|&s| s as i64).collect();
-                    ::std::vec![("refractory", #rt::model::InternalValues::Int(steps))]
+    let (double_struct, double_impls) = neuron_state(m, low, opts, Real::F64);
+    let (single_struct, single_impls) = neuron_state(m, low, opts, Real::F32);
+    let init = state_init(m, Real::F64);
+    quote! {
+        #attrs
+        #[derive(Clone, Copy, Debug, Default)]
+        #vis struct #ty;
+
+        #functions
+
+        #double_struct
+
+        #[allow(non_snake_case)]
+        impl #state {
+            #accessors
+        }
+
+        impl #rt::model::NeuronModel for #ty {
+            type State = #state;
+            const INFO: &'static #rt::model::ModelInfo = #info;
+            fn new_state(size: usize) -> #state {
+                #init
+            }
+            fn new_state_in(
+                size: usize,
+                precision: #rt::model::Precision,
+            ) -> ::std::boxed::Box<dyn #rt::model::NeuronState> {
+                match precision {
+                    #rt::model::Precision::Double => ::std::boxed::Box::new(Self::new_state(size)),
+                    #rt::model::Precision::Single => ::std::boxed::Box::new(#single::new(size)),
                 }
-                fn set_internal_state(
-                    &mut self,
-                    name: &str,
-                    values: #rt::model::InternalValues,
-                ) -> ::std::result::Result<(), ::std::string::String> {
-                    match name {
-                        "refractory" => {
-                            let steps = values.into_counts(name, self.size)?;
-                            for (rem, s) in self._ref_rem.iter_mut().zip(steps) {
-                                *rem = s as f64;
-                            }
-                            ::std::result::Result::Ok(())
-                        }
-                        _ => ::std::result::Result::Err(#rt::model::unknown_internal(name)),
-                    }
-                }
-            },
-        )
-    } else {
-        (
-            TokenStream::new(),
-            TokenStream::new(),
-            TokenStream::new(),
-            TokenStream::new(),
-        )
+            }
+        }
+
+        #double_impls
+
+        #single_struct
+
+        #single_impls
+    }
+}
+
+/// A neuron state of `size` neurons, every attribute at its initial value.
+fn state_init(m: &Model, real: Real) -> TokenStream {
+    let state = match real {
+        Real::F64 => format_ident!("{}State", m.type_name),
+        Real::F32 => single_state(m),
     };
     let init_fields = m.attributes.iter().map(|a| {
         let n = ident(&a.name);
-        let v = lit(a.init);
+        let v = lit_of(a.init, &real.ty());
         if a.locality == Locality::Global {
             quote!(#n: #v,)
         } else {
@@ -967,9 +1078,96 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         let n = format_ident!("_gop_{}", k);
         quote!(#n: 0.0,)
     });
+    let ref_init = if m.spiking && m.refractory.is_some() {
+        quote!(_ref_rem: ::std::vec![0.0; size],)
+    } else {
+        TokenStream::new()
+    };
+    let mask_init = if m.spiking {
+        quote!(_spike_mask: ::std::vec![0; size],)
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #state {
+            size,
+            #(#init_fields)*
+            #(#init_rands)*
+            #(#init_gops)*
+            #ref_init
+            #mask_init
+        }
+    }
+}
+
+/// The state of a population of a neuron model, in `f64` (`{Model}State`)
+/// or in `f32` (`{Model}StateF32`): its struct, and its implementations
+/// (`NeuronState`; in `f32`, also its constructor and the model's
+/// functions).
+fn neuron_state(
+    m: &Model,
+    low: &Lowered,
+    opts: &Options,
+    real: Real,
+) -> (TokenStream, TokenStream) {
+    let rt = &opts.runtime;
+    let vis = &opts.vis;
+    let e = Emitter {
+        model: m,
+        rt: rt.clone(),
+        gate: false,
+        real,
+    };
+    let ty = ident(&m.type_name);
+    let real_ty = real.ty();
+    let state = match real {
+        Real::F64 => format_ident!("{}State", m.type_name),
+        Real::F32 => single_state(m),
+    };
+    let fields = storage_fields(m, real);
+    let gop_fields = (0..m.global_ops.len()).map(|k| {
+        let n = format_ident!("_gop_{}", k);
+        quote!(#n: f64,)
+    });
+    let refractory = m.spiking && m.refractory.is_some();
+    let mask_field = if m.spiking {
+        quote!(_spike_mask: ::std::vec::Vec<u8>,)
+    } else {
+        TokenStream::new()
+    };
+    let (ref_field, ref_reset, ref_io) = if refractory {
+        (
+            quote!(_ref_rem: ::std::vec::Vec<#real_ty>,),
+            quote!(self._ref_rem.fill(0.0);),
+            quote! {
+                fn internal_state(&self) -> ::std::vec::Vec<(&'static str, #rt::model::InternalValues)> {
+                    let steps = self._ref_rem.iter().map(|&s| s as i64).collect();
+                    ::std::vec![("refractory", #rt::model::InternalValues::Int(steps))]
+                }
+                fn set_internal_state(
+                    &mut self,
+                    name: &str,
+                    values: #rt::model::InternalValues,
+                ) -> ::std::result::Result<(), ::std::string::String> {
+                    match name {
+                        "refractory" => {
+                            let steps = values.into_counts(name, self.size)?;
+                            for (rem, s) in self._ref_rem.iter_mut().zip(steps) {
+                                *rem = s as #real_ty;
+                            }
+                            ::std::result::Result::Ok(())
+                        }
+                        _ => ::std::result::Result::Err(#rt::model::unknown_internal(name)),
+                    }
+                }
+            },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new(), TokenStream::new())
+    };
     let resets = m.attributes.iter().map(|a| {
         let n = ident(&a.name);
-        let v = lit(a.init);
+        let v = lit_of(a.init, &real_ty);
         if a.locality == Locality::Global {
             quote!(self.#n = #v;)
         } else {
@@ -986,37 +1184,59 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         let op = gop_tokens(rt, &g.op);
         quote!(self.#n = #op.reduce(&self.#a);)
     });
-    let info = model_info(m, rt);
-    let (attr_ref, attr_mut) = attr_table(m, rt);
-    let accessors = accessors(m, "one value per neuron");
-    let functions = user_functions(&e);
+    let (attr_ref, attr_mut) = attr_table(m, rt, real);
     let rng = update_rng(&e);
     let global = global_pass(&e, &low.global, false);
     let gated = Emitter {
         model: m,
         rt: rt.clone(),
         gate: refractory,
+        real,
     };
     let local = local_neuron_loop(&gated, &low.local);
     let spiking_fns = if m.spiking {
         let gather = spike_gather(&e, low);
-        let swaps = m
+        let locals = m
             .attributes
             .iter()
             .enumerate()
-            .filter(|(_, a)| a.locality == Locality::Local)
+            .filter(|(_, a)| a.locality == Locality::Local);
+        let (takes, puts): (Vec<TokenStream>, Vec<TokenStream>) = locals
             .map(|(i, a)| {
                 let n = ident(&a.name);
-                quote!(#i => ::std::mem::swap(&mut self.#n, other),)
-            });
+                match real {
+                    Real::F64 => (
+                        quote!(#i => ::std::mem::swap(&mut self.#n, other),),
+                        quote!(#i => ::std::mem::swap(&mut self.#n, other),),
+                    ),
+                    Real::F32 => (
+                        quote!(#i => {
+                            other.clear();
+                            other.extend(self.#n.iter().map(|&x| f64::from(x)));
+                        }),
+                        quote!(#i => {
+                            for (x, &v) in self.#n.iter_mut().zip(other.iter()) {
+                                *x = v as f32;
+                            }
+                        }),
+                    ),
+                }
+            })
+            .unzip();
         quote! {
             #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
             fn spike_gather(&mut self, ctx: &#rt::model::NeuronCtx<'_>, out: #rt::model::SpikeOut<'_>) {
                 #gather
             }
-            fn swap_array(&mut self, index: usize, other: &mut ::std::vec::Vec<f64>) {
+            fn take_array(&mut self, index: usize, other: &mut ::std::vec::Vec<f64>) {
                 match index {
-                    #(#swaps)*
+                    #(#takes)*
+                    _ => {}
+                }
+            }
+            fn put_array(&mut self, index: usize, other: &mut ::std::vec::Vec<f64>) {
+                match index {
+                    #(#puts)*
                     _ => {}
                 }
             }
@@ -1025,22 +1245,49 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         TokenStream::new()
     };
     let stop_fn = stop_condition(&e);
-    let consts = constant_loads(m);
+    let consts = constant_loads(m, real);
     let gops_loaded = (0..m.global_ops.len()).map(|k| {
         let n = format_ident!("_gop_{}", k);
-        quote!(let #n = self.#n;)
+        let v = real.cast_f64(quote!(self.#n));
+        quote!(let #n = #v;)
     });
-    let doc_state = format!(
-        "The per-neuron arrays of a population of [`{}`].",
-        m.type_name
-    );
-    quote! {
-        #attrs
-        #[derive(Clone, Copy, Debug, Default)]
-        #vis struct #ty;
-
-        #functions
-
+    let dt = real.cast_f64(quote!(ctx.dt));
+    // In `f32`, the model's numbers are rounded (beyond `f32::MAX`, to infinity).
+    let lints = match real {
+        Real::F64 => TokenStream::new(),
+        Real::F32 => quote!(#[allow(overflowing_literals, clippy::excessive_precision)]),
+    };
+    let (doc_state, extra) = match real {
+        Real::F64 => (
+            format!(
+                "The per-neuron arrays of a population of [`{}`].",
+                m.type_name
+            ),
+            TokenStream::new(),
+        ),
+        Real::F32 => {
+            let functions = user_functions(&e);
+            let init = state_init(m, real);
+            let doc_new = "A population of `size` neurons, every attribute at its initial value.";
+            (
+                format!(
+                    "The per-neuron arrays of a population of [`{}`] in single precision (`f32`).",
+                    m.type_name
+                ),
+                quote! {
+                    #functions
+                    #lints
+                    impl #state {
+                        #[doc = #doc_new]
+                        pub fn new(size: usize) -> #state {
+                            #init
+                        }
+                    }
+                },
+            )
+        }
+    };
+    let structure = quote! {
         #[doc = #doc_state]
         #[allow(non_snake_case)]
         #[derive(Clone, Debug)]
@@ -1051,27 +1298,11 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             #ref_field
             #mask_field
         }
+    };
+    let impls = quote! {
+        #extra
 
-        #[allow(non_snake_case)]
-        impl #state {
-            #accessors
-        }
-
-        impl #rt::model::NeuronModel for #ty {
-            type State = #state;
-            const INFO: &'static #rt::model::ModelInfo = #info;
-            fn new_state(size: usize) -> #state {
-                #state {
-                    size,
-                    #(#init_fields)*
-                    #(#init_rands)*
-                    #(#init_gops)*
-                    #ref_init
-                    #mask_init
-                }
-            }
-        }
-
+        #lints
         impl #rt::model::NeuronState for #state {
             fn info(&self) -> &'static #rt::model::ModelInfo {
                 <#ty as #rt::model::NeuronModel>::INFO
@@ -1090,8 +1321,8 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
             }
             #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
             fn update(&mut self, ctx: &#rt::model::NeuronCtx<'_>) {
-                let dt = ctx.dt;
-                let t = ctx.t as f64 * dt;
+                let dt = #dt;
+                let t = ctx.t as #real_ty * dt;
                 #(#consts)*
                 #(#gops_loaded)*
                 #global
@@ -1115,7 +1346,8 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
                 self
             }
         }
-    }
+    };
+    (structure, impls)
 }
 
 /// The local loop of a neuron: a closure over chunks of the arrays, run on
@@ -1130,6 +1362,9 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     let hoisted = e.stmts(&hoisted, false);
     let stmts = &stmts[..];
     let used = vars_of(stmts);
+    let real = e.real.ty();
+    // A value of a slice of `f64` (sums, random numbers), in `real`.
+    let real_of = |x: TokenStream| e.real.cast_f64(x);
     let w = written(stmts);
     // Arrays passed to the chunk closure: written locals first (mutable), then read-only.
     let mut muts: Vec<String> = w.iter().filter(|a| m.is_local(a)).cloned().collect();
@@ -1144,7 +1379,7 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         {
             let s = slice_ident(&a.name);
             let n = ident(&a.name);
-            reads.push((s.clone(), quote!(&self.#n[..]), quote!(f64)));
+            reads.push((s.clone(), quote!(&self.#n[..]), real.clone()));
             loads.push(quote!(let #n = #s[i];));
         }
     }
@@ -1153,7 +1388,8 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
             let n = var_ident(&Var::Sum(target.clone()));
             let s = slice_ident(&n.to_string());
             reads.push((s.clone(), quote!(&ctx.sums[#k][..]), quote!(f64)));
-            loads.push(quote!(let #n = #s[i];));
+            let v = real_of(quote!(#s[i]));
+            loads.push(quote!(let #n = #v;));
         }
     }
     for (k, r) in m.randoms.iter().enumerate() {
@@ -1161,14 +1397,15 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
             let n = format_ident!("_rand_{}", k);
             let s = slice_ident(&n.to_string());
             reads.push((s.clone(), quote!(&self.#n[..]), quote!(f64)));
-            loads.push(quote!(let #n = #s[i];));
+            let v = real_of(quote!(#s[i]));
+            loads.push(quote!(let #n = #v;));
         }
     }
     if e.gate {
         reads.push((
             format_ident!("_ref_rem_"),
             quote!(&self._ref_rem[..]),
-            quote!(f64),
+            real.clone(),
         ));
         loads.push(quote!(let not_ref = _ref_rem_[i] == 0.0;));
     }
@@ -1178,11 +1415,12 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
             quote!(&ctx.last_spike[..]),
             quote!(i64),
         ));
-        loads.push(quote!(let t_last = last_spike_[i] as f64 * dt;));
+        loads.push(quote!(let t_last = last_spike_[i] as #real * dt;));
     }
     let uses_all = used.contains(&Var::SumAll);
     if uses_all {
-        loads.push(quote!(let sum_all: f64 = sums.iter().map(|s| s[off + i]).sum();));
+        let v = real_of(quote!(sums.iter().map(|s| s[off + i]).sum::<f64>()));
+        loads.push(quote!(let sum_all: #real = #v;));
     }
     let mut_slices: Vec<Ident> = muts.iter().map(|a| slice_ident(a)).collect();
     let mut_fields: Vec<Ident> = muts.iter().map(|a| ident(a)).collect();
@@ -1223,7 +1461,7 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         #hoisted
         #sums_param
         #(let #read_slices = #read_sources;)*
-        let body = |off: usize, #(#mut_slices: &mut [f64],)* #(#read_slices: &[#read_types]),*| {
+        let body = |off: usize, #(#mut_slices: &mut [#real],)* #(#read_slices: &[#read_types]),*| {
             #off_use
             let n = #first.len();
             #(let #rest_mut = &mut #rest_mut[..n];)*
@@ -1237,7 +1475,7 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         };
         match ctx.team {
             Some(team) if self.size >= #rt::model::PAR_MIN => {
-                team.split_mut(self.size, 8, [#(#mut_args),*], &|off, [#(#mut_slices),*]: [&mut [f64]; #nmut]| {
+                team.split_mut(self.size, 8, [#(#mut_args),*], &|off, [#(#mut_slices),*]: [&mut [#real]; #nmut]| {
                     let end = off + #first.len();
                     body(off, #(#mut_slices,)* #(&#read_slices[off..end]),*)
                 });
@@ -1291,10 +1529,16 @@ fn stop_condition(e: &Emitter<'_>) -> TokenStream {
     }
     let cond = e.boolean(&stop.expr);
     let combine = if stop.all { quote!(all) } else { quote!(any) };
+    let real = e.real.ty();
+    let dt_conv = match e.real {
+        Real::F64 => TokenStream::new(),
+        Real::F32 => quote!(let dt = dt as f32;),
+    };
     quote! {
         #[allow(non_snake_case, unused_variables, clippy::all)]
         fn stop_condition(&self, t: i64, dt: f64) -> ::std::option::Option<bool> {
-            let t = t as f64 * dt;
+            #dt_conv
+            let t = t as #real * dt;
             #(#globals)*
             ::std::option::Option::Some((0..self.size).#combine(|i| {
                 #(#locals)*
@@ -1334,11 +1578,13 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
     for (k, r) in m.randoms.iter().enumerate() {
         if r.locality == Locality::Local && used.contains(&Var::Rand(k)) {
             let n = format_ident!("_rand_{}", k);
-            loads.push(quote!(let #n = self.#n[i];));
+            let v = e.real.cast_f64(quote!(self.#n[i]));
+            loads.push(quote!(let #n = #v;));
         }
     }
     if used.contains(&Var::TLast) {
-        loads.push(quote!(let t_last = out.last_spike[i] as f64 * dt;));
+        let real = e.real.ty();
+        loads.push(quote!(let t_last = out.last_spike[i] as #real * dt;));
     }
     let stores = w
         .iter()
@@ -1372,13 +1618,15 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         .filter(|(_, r)| r.locality == Locality::Global)
         .map(|(k, _)| {
             let n = format_ident!("_rand_{}", k);
-            quote!(let #n = self.#n;)
+            let v = e.real.cast_f64(quote!(self.#n));
+            quote!(let #n = #v;)
         });
     let gops = (0..m.global_ops.len()).map(|k| {
         let n = format_ident!("_gop_{}", k);
-        quote!(let #n = self.#n;)
+        let v = e.real.cast_f64(quote!(self.#n));
+        quote!(let #n = #v;)
     });
-    let consts = constant_loads(m);
+    let consts = constant_loads(m, e.real);
     let cond = e.boolean(cond);
     let reset = e.stmts(&low.reset, false);
     let axon = match &m.axon_spike {
@@ -1439,9 +1687,11 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
             Var::T | Var::Dt | Var::Const(_) | Var::GlobalOp(_) => true,
             _ => false,
         });
+    let dt = e.real.cast_f64(quote!(ctx.dt));
+    let real_ty = e.real.ty();
     let head = quote! {
-        let dt = ctx.dt;
-        let t = ctx.t as f64 * dt;
+        let dt = #dt;
+        let t = ctx.t as #real_ty * dt;
         #(#consts)*
         #(#gops)*
         #(#globals)*
@@ -1524,10 +1774,11 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         model: m,
         rt: rt.clone(),
         gate: false,
+        real: Real::F64,
     };
     let ty = ident(&m.type_name);
     let state = format_ident!("{}State", m.type_name);
-    let fields = storage_fields(m);
+    let fields = storage_fields(m, Real::F64);
     let init_fields = m.attributes.iter().map(|a| {
         let n = ident(&a.name);
         let v = lit(a.init);
@@ -1590,7 +1841,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         }
     });
     let info = model_info(m, rt);
-    let (attr_ref, attr_mut) = attr_table(m, rt);
+    let (attr_ref, attr_mut) = attr_table(m, rt, Real::F64);
     let accessors = accessors(
         m,
         "one value per synapse (post-synaptic neuron for `postsynaptic` ones) in storage order",
@@ -2141,13 +2392,14 @@ fn synapse_events(
 }
 
 /// Loads of the network constants the model reads.
-fn constant_loads(m: &Model) -> Vec<TokenStream> {
+fn constant_loads(m: &Model, real: Real) -> Vec<TokenStream> {
     m.constants
         .iter()
         .enumerate()
         .map(|(k, c)| {
             let n = var_ident(&Var::Const(c.clone()));
-            quote!(let #n = ctx.constants[#k];)
+            let v = real.cast_f64(quote!(ctx.constants[#k]));
+            quote!(let #n = #v;)
         })
         .collect()
 }
@@ -2178,7 +2430,7 @@ fn linked_loads(m: &Model) -> TokenStream {
         let n = format_ident!("_gop_{}", k);
         quote!(let #n = ctx.global_ops[#k];)
     });
-    let consts = constant_loads(m);
+    let consts = constant_loads(m, Real::F64);
     quote! {
         #(#consts)*
         let dt = ctx.dt;

@@ -1,0 +1,208 @@
+//! Networks in single precision (`Precision::Single`, ANNarchy's
+//! `setup(precision='float')`): populations of `neuron!` models store their
+//! attributes in `f32` and compute in `f32`; what is read from outside is
+//! the `f32` value in `f64`.
+
+use annarchy::prelude::*;
+use approx::assert_relative_eq;
+
+/// Whether every value is an `f32` (stored in single precision).
+fn all_f32(values: &[f64]) -> bool {
+    values
+        .iter()
+        .all(|&x| f64::from(x as f32).to_bits() == x.to_bits())
+}
+
+annarchy::neuron! {
+    /// A leaky integrator relaxing to its input `I`, integrated with the
+    /// explicit Euler method.
+    struct Relax {
+        parameters: "
+            tau = 10.0 : population
+            I = 1.0
+        ",
+        equations: "
+            tau * dr/dt = I - r
+        ",
+    }
+}
+
+annarchy::neuron! {
+    /// An integrate-and-fire neuron driven above threshold by a constant
+    /// current: it fires regularly, with a refractory period.
+    struct Regular {
+        parameters: "
+            El = -49.0 : population
+            Vr = -60.0 : population
+            Vt = -50.0 : population
+            tau_m = 20.0 : population
+        ",
+        equations: "
+            tau_m * dv/dt = (El - v) + g_exc
+            tau_m * dg_exc/dt = -g_exc
+        ",
+        spike: "v > Vt",
+        reset: "v = Vr",
+        refractory: 5.0,
+    }
+}
+
+#[test]
+fn the_precision_is_set_before_populations() -> annarchy::Result<()> {
+    let b = Network::builder().precision(Precision::Single)?;
+    let mut b2 = Network::builder();
+    b2.population::<Relax>("p", 3)?;
+    let err = b2
+        .precision(Precision::Single)
+        .err()
+        .expect("refused after a population");
+    assert!(err.to_string().contains("before populations"), "{err}");
+    let mut b = b;
+    b.population::<Relax>("p", 3)?;
+    let net = b.build()?;
+    assert_eq!(net.precision(), Precision::Single);
+    assert_eq!(Network::builder().build()?.precision(), Precision::Double);
+    Ok(())
+}
+
+/// The explicit Euler solution of `tau dv/dt = I - v` from 0 is
+/// `I (1 - (1 - dt/tau)^n)`; in single precision it holds to `f32`'s
+/// accuracy, and every value recorded is an `f32`.
+#[test]
+fn a_leaky_integrator_follows_its_solution_in_f32() -> annarchy::Result<()> {
+    let mut b = Network::builder().precision(Precision::Single)?;
+    let pop = b.population::<Relax>("p", 8)?;
+    b.set(pop, "I", RandomDistribution::uniform(0.5, 2.0))?;
+    let m = b.monitor(pop, &["r"])?;
+    let mut net = b.build()?;
+    net.simulate(100.0)?;
+    let inputs = net.get(pop, "I")?;
+    assert!(all_f32(&inputs), "set values are rounded to f32");
+    let v = net.monitor_get(m, "r")?.values;
+    assert_eq!(v.len(), 100);
+    for (n, row) in v.iter().enumerate() {
+        assert!(all_f32(row));
+        for (&x, &i) in row.iter().zip(&inputs) {
+            let exact = i * (1.0 - 0.9f64.powi(n as i32 + 1));
+            assert_relative_eq!(x, exact, max_relative = 1e-5);
+        }
+    }
+    // Not the double-precision result: the arithmetic is f32's.
+    let mut b = Network::builder();
+    let pop64 = b.population::<Relax>("p", 8)?;
+    b.set(pop64, "I", inputs.clone())?;
+    let mut net64 = b.build()?;
+    net64.simulate(100.0)?;
+    assert_ne!(net64.get(pop64, "r")?, net.get(pop, "r")?);
+    Ok(())
+}
+
+/// Spikes, refractory periods and conductances delivered by a projection
+/// (added in `f64` to the `f32` conductance) give the same spikes as in
+/// double precision for a regular firing pattern.
+#[test]
+fn spiking_neurons_fire_as_in_double_precision() -> annarchy::Result<()> {
+    let run = |precision| -> annarchy::Result<(Vec<Vec<i64>>, Vec<f64>)> {
+        let mut b = Network::builder().dt(0.1)?.precision(precision)?;
+        let pop = b.population::<Regular>("p", 50)?;
+        b.set(pop, "v", RandomDistribution::uniform(-60.0, -50.0))?;
+        b.projection::<DefaultSpikingSynapse>(pop, pop, "exc")
+            .connect_fixed_probability(0.1, 0.01)?;
+        let m = b.monitor(pop, &["spike", "g_exc"])?;
+        let mut net = b.build()?;
+        net.simulate(200.0)?;
+        let spikes = net.monitor_spikes(m)?.into_values().collect();
+        let g = net.monitor_get(m, "g_exc")?.values.concat();
+        Ok((spikes, g))
+    };
+    let (single, g32) = run(Precision::Single)?;
+    let (double, g64) = run(Precision::Double)?;
+    assert!(all_f32(&g32));
+    assert!(g32.iter().any(|&g| g > 0.0), "spikes arrive");
+    let count = |s: &[Vec<i64>]| s.iter().map(Vec::len).sum::<usize>();
+    assert!(count(&double) > 100, "the neurons fire");
+    assert_eq!(count(&single), count(&double));
+    for (a, b) in single.iter().zip(&double) {
+        for (x, y) in a.iter().zip(b) {
+            assert!((x - y).abs() <= 1, "spike steps {x} and {y}");
+        }
+    }
+    for (a, b) in g32.iter().zip(&g64) {
+        assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+    }
+    Ok(())
+}
+
+/// A rate-coded projection reads the `f32` rates of its pre-synaptic
+/// population, delayed or not, and a learning rule reads pre and post.
+#[test]
+fn projections_read_single_precision_populations() -> annarchy::Result<()> {
+    let run = |precision| -> annarchy::Result<(Vec<f64>, Vec<f64>)> {
+        let mut b = Network::builder().precision(precision)?.seed(3);
+        let input = b.population::<InputArray>("in", 50)?;
+        let out = b.population::<LeakyIntegrator>("out", 20)?;
+        b.set(input, "r", RandomDistribution::uniform(0.0, 1.0))?;
+        b.projection::<DefaultRateSynapse>(input, out, "exc")
+            .delays(3.0)
+            .connect_all_to_all(RandomDistribution::uniform(0.0, 0.1))?;
+        let oja = b
+            .projection::<Oja>(input, out, "inh")
+            .connect_fixed_probability(0.5, 0.01)?;
+        let mut net = b.build()?;
+        net.simulate(50.0)?;
+        Ok((net.get(out, "r")?, net.proj_get(oja, "w")?))
+    };
+    let (r32, w32) = run(Precision::Single)?;
+    let (r64, w64) = run(Precision::Double)?;
+    assert!(r64.iter().any(|&r| r > 0.1), "the inputs arrive");
+    for (a, b) in r32.iter().zip(&r64) {
+        assert_relative_eq!(a, b, max_relative = 1e-4, epsilon = 1e-6);
+    }
+    for (a, b) in w32.iter().zip(&w64) {
+        assert_relative_eq!(a, b, max_relative = 1e-4, epsilon = 1e-6);
+    }
+    Ok(())
+}
+
+/// Saving and loading a network in single precision restores it exactly:
+/// the run goes on as if it had not been interrupted.
+#[test]
+fn save_and_load_restore_a_single_precision_network() -> annarchy::Result<()> {
+    let build = || -> annarchy::Result<(Network, PopId<Regular>)> {
+        let mut b = Network::builder().dt(0.1)?.precision(Precision::Single)?;
+        let pop = b.population::<Regular>("p", 20)?;
+        b.set(pop, "v", RandomDistribution::uniform(-60.0, -50.0))?;
+        b.projection::<DefaultSpikingSynapse>(pop, pop, "exc")
+            .connect_fixed_probability(0.2, 0.01)?;
+        Ok((b.build()?, pop))
+    };
+    let dir = std::env::temp_dir().join(format!("annarchy-single-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join("single.npz");
+    let (mut a, pop) = build()?;
+    let v0 = a.get(pop, "v")?;
+    a.simulate(52.3)?;
+    a.save(&path)?;
+    a.simulate(30.0)?;
+    let (mut b, _) = build()?;
+    b.load(&path)?;
+    b.simulate(30.0)?;
+    assert_eq!(a.get(pop, "v")?, b.get(pop, "v")?);
+    assert_eq!(a.get(pop, "g_exc")?, b.get(pop, "g_exc")?);
+    // Reset goes back to the values of the start.
+    b.reset(true, true, true, true);
+    assert_eq!(b.get(pop, "v")?, v0);
+    std::fs::remove_dir_all(&dir).expect("removed");
+    Ok(())
+}
+
+#[test]
+#[should_panic(expected = "needs double precision")]
+fn typed_access_needs_double_precision() {
+    let mut b = Network::builder()
+        .precision(Precision::Single)
+        .expect("no population yet");
+    let pop = b.population::<Relax>("p", 3).expect("a population");
+    let net = b.build().expect("a network");
+    let _ = net.pop(pop);
+}
