@@ -165,25 +165,59 @@ impl Team {
         slices: [&mut [T]; M],
         f: &(dyn Fn(usize, [&mut [T]; M]) + Sync),
     ) {
+        self.split_mut2(n, align, slices, [], &|off, parts, []: [&mut [u8]; 0]| {
+            f(off, parts)
+        });
+    }
+
+    /// [`split_mut`](Self::split_mut) over two groups of slices of
+    /// different element types (the arrays of a neuron and its spike
+    /// mask), cut at the same boundaries.
+    ///
+    /// # Panics
+    /// When a slice is shorter than `n`.
+    pub fn split_mut2<T: Send, U: Send, const M: usize, const N: usize>(
+        &self,
+        n: usize,
+        align: usize,
+        slices: [&mut [T]; M],
+        others: [&mut [U]; N],
+        f: &SplitFn<'_, T, U, M, N>,
+    ) {
         assert!(
-            slices.iter().all(|s| s.len() >= n),
+            slices.iter().all(|s| s.len() >= n) && others.iter().all(|s| s.len() >= n),
             "slices shorter than {n}"
         );
         let ptrs = Pointers(slices.map(|s| s.as_mut_ptr()));
-        let ptrs = &ptrs;
+        let other_ptrs = Pointers(others.map(|s| s.as_mut_ptr()));
+        let (ptrs, other_ptrs) = (&ptrs, &other_ptrs);
         let parts = self.size();
         self.run(&|part| {
             if let Some(r) = split(n, align, parts).nth(part) {
                 // SAFETY: the ranges of different parts are disjoint and
                 // within `0..n`; every slice is at least `n` long and is
                 // borrowed mutably for the duration of this call.
-                let views = ptrs
-                    .0
-                    .map(|p| unsafe { std::slice::from_raw_parts_mut(p.add(r.start), r.len()) });
-                f(r.start, views);
+                let views = ptrs.0.map(|p| unsafe { part_of(p, &r) });
+                let other_views = other_ptrs.0.map(|p| unsafe { part_of(p, &r) });
+                f(r.start, views, other_views);
             }
         });
     }
+}
+
+/// What [`Team::split_mut2`] runs on each part: the offset of the part and
+/// the part of each slice of the two groups.
+pub type SplitFn<'a, T, U, const M: usize, const N: usize> =
+    dyn Fn(usize, [&mut [T]; M], [&mut [U]; N]) + Sync + 'a;
+
+/// The elements `r` of the slice starting at `p`.
+///
+/// # Safety
+/// `p` points to a slice at least `r.end` long, of which no other reference
+/// reaches the elements `r` while the result lives.
+unsafe fn part_of<'a, T>(p: *mut T, r: &Range<usize>) -> &'a mut [T] {
+    // SAFETY: as the caller promises.
+    unsafe { std::slice::from_raw_parts_mut(p.add(r.start), r.len()) }
 }
 
 /// Base pointers of the slices of [`Team::split_mut`].

@@ -1193,7 +1193,12 @@ fn neuron_state(
         gate: refractory,
         real,
     };
-    let local = local_neuron_loop(&gated, &low.local);
+    let spike = if spike_in_update(m, low) {
+        m.spike.as_ref()
+    } else {
+        None
+    };
+    let local = local_neuron_loop(&gated, &low.local, spike);
     let spiking_fns = if m.spiking {
         let gather = spike_gather(&e, low);
         let locals = m
@@ -1352,7 +1357,13 @@ fn neuron_state(
 
 /// The local loop of a neuron: a closure over chunks of the arrays, run on
 /// the whole population or on parts of it on the threads of a team.
-fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
+///
+/// With `spike` (see [`spike_in_update`]), the loop also evaluates the spike
+/// condition of each neuron on its new values, counts down its refractory
+/// period and writes the spike mask, so that `spike_gather` only resets the
+/// neurons that spike: one pass over the arrays instead of two, split over
+/// the threads with the update.
+fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt], spike: Option<&Expr>) -> TokenStream {
     if stmts.is_empty() {
         return TokenStream::new();
     }
@@ -1369,6 +1380,15 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     // Arrays passed to the chunk closure: written locals first (mutable), then read-only.
     let mut muts: Vec<String> = w.iter().filter(|a| m.is_local(a)).cloned().collect();
     muts.sort_by_key(|a| m.attributes.iter().position(|x| x.name == *a));
+    let mut used = used;
+    if let Some(cond) = spike {
+        cond.visit_vars(&mut |v| {
+            used.insert(v.clone());
+        });
+        if e.gate {
+            muts.push("_ref_rem".into());
+        }
+    }
     // (slice ident, source expression, element type)
     let mut reads: Vec<(Ident, TokenStream, TokenStream)> = Vec::new();
     let mut loads: Vec<TokenStream> = Vec::new();
@@ -1402,11 +1422,13 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         }
     }
     if e.gate {
-        reads.push((
-            format_ident!("_ref_rem_"),
-            quote!(&self._ref_rem[..]),
-            real.clone(),
-        ));
+        if spike.is_none() {
+            reads.push((
+                format_ident!("_ref_rem_"),
+                quote!(&self._ref_rem[..]),
+                real.clone(),
+            ));
+        }
         loads.push(quote!(let not_ref = _ref_rem_[i] == 0.0;));
     }
     if used.contains(&Var::TLast) {
@@ -1434,7 +1456,28 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         let s = slice_ident(a);
         quote!(#s[i] = #n;)
     });
-    let body = e.stmts(stmts, false);
+    let mut body = e.stmts(stmts, false);
+    // The spike mask, a second group of slices (bytes).
+    let (mask_param, mask_len, mask_arg) = match spike {
+        Some(cond) => {
+            let cond = e.boolean(cond);
+            let free = if e.gate {
+                quote!(not_ref)
+            } else {
+                quote!(true)
+            };
+            if e.gate {
+                body.extend(quote!(_ref_rem = (_ref_rem - 1.0).max(0.0);));
+            }
+            body.extend(quote!(_spike_mask_[i] = u8::from(#free & (#cond));));
+            (
+                quote!(_spike_mask_: &mut [u8],),
+                quote!(let _spike_mask_ = &mut _spike_mask_[..n];),
+                quote!(&mut self._spike_mask[..],),
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+    };
     let read_slices: Vec<&Ident> = reads.iter().map(|(s, _, _)| s).collect();
     let read_sources: Vec<&TokenStream> = reads.iter().map(|(_, src, _)| src).collect();
     let read_types: Vec<&TokenStream> = reads.iter().map(|(_, _, t)| t).collect();
@@ -1455,16 +1498,38 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
     } else {
         quote!(let _ = off;)
     };
+    let split = if spike.is_some() {
+        quote! {
+            team.split_mut2(
+                self.size,
+                8,
+                [#(#mut_args),*],
+                [&mut self._spike_mask[..]],
+                &|off, [#(#mut_slices),*]: [&mut [#real]; #nmut], [_spike_mask_]: [&mut [u8]; 1]| {
+                    let end = off + #first.len();
+                    body(off, #(#mut_slices,)* _spike_mask_, #(&#read_slices[off..end]),*)
+                },
+            );
+        }
+    } else {
+        quote! {
+            team.split_mut(self.size, 8, [#(#mut_args),*], &|off, [#(#mut_slices),*]: [&mut [#real]; #nmut]| {
+                let end = off + #first.len();
+                body(off, #(#mut_slices,)* #(&#read_slices[off..end]),*)
+            });
+        }
+    };
     // The arrays are parameters of `body` (not captured) so that the
     // compiler knows they do not overlap, and vectorises the loop.
     quote! {
         #hoisted
         #sums_param
         #(let #read_slices = #read_sources;)*
-        let body = |off: usize, #(#mut_slices: &mut [#real],)* #(#read_slices: &[#read_types]),*| {
+        let body = |off: usize, #(#mut_slices: &mut [#real],)* #mask_param #(#read_slices: &[#read_types]),*| {
             #off_use
             let n = #first.len();
             #(let #rest_mut = &mut #rest_mut[..n];)*
+            #mask_len
             #(let #read_slices = &#read_slices[..n];)*
             for i in 0..n {
                 #(#loads)*
@@ -1475,14 +1540,44 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt]) -> TokenStream {
         };
         match ctx.team {
             Some(team) if self.size >= #rt::model::PAR_MIN => {
-                team.split_mut(self.size, 8, [#(#mut_args),*], &|off, [#(#mut_slices),*]: [&mut [#real]; #nmut]| {
-                    let end = off + #first.len();
-                    body(off, #(#mut_slices,)* #(&#read_slices[off..end]),*)
-                });
+                #split
             }
-            _ => body(0, #(#mut_args,)* #(#read_slices),*),
+            _ => body(0, #(#mut_args,)* #mask_arg #(#read_slices),*),
         }
     }
+}
+
+/// Whether the spike condition can be evaluated for every neuron in a loop
+/// the compiler vectorises, before the few neurons that spike are reset: a
+/// condition of per-neuron and population values only, no axonal spike,
+/// and resets that leave population values alone.
+fn spike_vectorised(m: &Model, low: &Lowered) -> bool {
+    let Some(cond) = &m.spike else {
+        return false;
+    };
+    let mut resets = low.reset.clone();
+    resets.extend(low.axon_reset.iter().cloned());
+    let mut cond_vars = BTreeSet::new();
+    cond.visit_vars(&mut |v| {
+        cond_vars.insert(v.clone());
+    });
+    m.axon_spike.is_none()
+        && written(&resets)
+            .iter()
+            .all(|a| m.attr(a).is_none_or(|x| x.locality != Locality::Global))
+        && cond_vars.iter().all(|v| match v {
+            Var::Attr(a) => m.attr(a).is_some(),
+            Var::T | Var::Dt | Var::Const(_) | Var::GlobalOp(_) => true,
+            _ => false,
+        })
+}
+
+/// Whether the spike condition is evaluated in the loop of the neuron
+/// update (see [`local_neuron_loop`]): a vectorised condition, and an
+/// update that writes per-neuron attributes. `spike_gather` runs right
+/// after `update`, on the values the update leaves.
+fn spike_in_update(m: &Model, low: &Lowered) -> bool {
+    m.spiking && spike_vectorised(m, low) && written(&low.local).iter().any(|a| m.is_local(a))
 }
 
 /// Whether the only effect of a pre-synaptic spike is `g_target += w`, with
@@ -1676,17 +1771,7 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
     // compiler vectorises, then the few neurons that spike are reset. It
     // needs a condition of per-neuron and population values only, and
     // resets that leave population values alone.
-    let mut cond_vars = BTreeSet::new();
-    m.spike.as_ref().expect("spiking").visit_vars(&mut |v| {
-        cond_vars.insert(v.clone());
-    });
-    let simple = m.axon_spike.is_none()
-        && globals_written.is_empty()
-        && cond_vars.iter().all(|v| match v {
-            Var::Attr(a) => m.attr(a).is_some(),
-            Var::T | Var::Dt | Var::Const(_) | Var::GlobalOp(_) => true,
-            _ => false,
-        });
+    let simple = spike_vectorised(m, low);
     let dt = e.real.cast_f64(quote!(ctx.dt));
     let real_ty = e.real.ty();
     let head = quote! {
@@ -1716,6 +1801,12 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
             #(self.#globals_written = #globals_written;)*
         };
     }
+    let mut cond_vars = BTreeSet::new();
+    if let Some(c) = &m.spike {
+        c.visit_vars(&mut |v| {
+            cond_vars.insert(v.clone());
+        });
+    }
     let local_cond: Vec<&String> = m
         .attributes
         .iter()
@@ -1739,20 +1830,28 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
             TokenStream::new(),
         )
     };
+    // The update has written the mask (`local_neuron_loop`).
+    let mask = if spike_in_update(m, low) {
+        TokenStream::new()
+    } else {
+        quote! {
+            {
+                let _mask = &mut self._spike_mask[..n];
+                #rem_slice
+                #(let #cond_slices = &self.#cond_fields[..n];)*
+                for i in 0..n {
+                    #(let #cond_fields = #cond_slices[i];)*
+                    #free
+                    #decrement
+                    _mask[i] = u8::from(_free & (#cond));
+                }
+            }
+        }
+    };
     quote! {
         #head
         let n = self.size;
-        {
-            let _mask = &mut self._spike_mask[..n];
-            #rem_slice
-            #(let #cond_slices = &self.#cond_fields[..n];)*
-            for i in 0..n {
-                #(let #cond_fields = #cond_slices[i];)*
-                #free
-                #decrement
-                _mask[i] = u8::from(_free & (#cond));
-            }
-        }
+        #mask
         let mut _next = 0;
         while let Some(i) = #rt::model::next_spike(&self._spike_mask[..n], _next) {
             _next = i + 1;
