@@ -1520,12 +1520,15 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt], spike: Option<&Expr>) -> T
         }
     };
     // The arrays are parameters of `body` (not captured) so that the
-    // compiler knows they do not overlap, and vectorises the loop.
+    // compiler knows they do not overlap, and vectorises the loop; the
+    // numbers it reads are moved into it (copies): captured by reference,
+    // they would be read again after each store, which keeps the loop from
+    // being vectorised.
     quote! {
         #hoisted
         #sums_param
         #(let #read_slices = #read_sources;)*
-        let body = |off: usize, #(#mut_slices: &mut [#real],)* #mask_param #(#read_slices: &[#read_types]),*| {
+        let body = move |off: usize, #(#mut_slices: &mut [#real],)* #mask_param #(#read_slices: &[#read_types]),*| {
             #off_use
             let n = #first.len();
             #(let #rest_mut = &mut #rest_mut[..n];)*
