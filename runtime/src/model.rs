@@ -275,8 +275,9 @@ pub enum Precision {
     /// model defined with `neuron!` are stored in `f32` and its equations
     /// computed in `f32`, eight neurons per AVX instruction instead of four.
     /// The weighted sums and conductances that projections deliver are
-    /// accumulated in `f64` and rounded once per step; input populations
-    /// (Poisson, spike sources, images) and synapses stay in `f64`.
+    /// accumulated in `f64` and rounded once per step; synapses and the
+    /// inputs the run-time implements by hand (timed arrays, spike sources,
+    /// timed Poisson, images) stay in `f64`.
     Single,
 }
 
