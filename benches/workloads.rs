@@ -40,7 +40,9 @@
 //! (required), `--threads N` (1), `--seed S` (42), `--duration MS` or
 //! `--steps N` (the simulated length; the defaults above), `--split
 //! measured|always` (how the pieces of a step use the threads:
-//! `ThreadSplit::Measured`, the default, or `Always`). Unknown arguments
+//! `ThreadSplit::Measured`, the default, or `Always`), `--precision
+//! double|single` (the neurons' arrays in `f64`, the default, or in `f32`:
+//! `Precision::Single`). Unknown arguments
 //! end the program with status 2. `benches/peers/compare.sh` runs these
 //! workloads next to the peers'.
 
@@ -78,7 +80,8 @@ annarchy::neuron! {
 }
 
 const USAGE: &str = "usage: workloads --workload coba|cuba|izhikevich|rate_sparse|rate_dense \
-[--threads N] [--seed S] [--duration MS | --steps N] [--split measured|always]";
+[--threads N] [--seed S] [--duration MS | --steps N] [--split measured|always] \
+[--precision double|single]";
 
 /// The networks this program runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,6 +140,7 @@ struct Options {
     threads: usize,
     /// How the pieces of a step use the threads.
     split: ThreadSplit,
+    precision: Precision,
     seed: u64,
     /// Simulated time (ms), given to `simulate`.
     duration_ms: f64,
@@ -149,6 +153,7 @@ impl Options {
         let mut workload = None;
         let mut threads = 1;
         let mut split = ThreadSplit::Measured;
+        let mut precision = Precision::Double;
         let mut seed = 42;
         let mut duration = None;
         let mut steps: Option<u64> = None;
@@ -176,6 +181,13 @@ impl Options {
                         other => return Err(format!("unknown split `{other}`")),
                     }
                 }
+                "--precision" => {
+                    precision = match value()?.as_str() {
+                        "double" => Precision::Double,
+                        "single" => Precision::Single,
+                        other => return Err(format!("unknown precision `{other}`")),
+                    }
+                }
                 "--duration" => duration = Some(parse_number::<f64>(&arg, &value()?)?),
                 "--steps" => steps = Some(parse_number(&arg, &value()?)?),
                 _ => return Err(format!("unknown argument `{arg}`")),
@@ -198,6 +210,7 @@ impl Options {
             workload,
             threads,
             split,
+            precision,
             seed,
             duration_ms,
         }))
@@ -208,7 +221,8 @@ impl Options {
         Ok(Network::builder()
             .dt(self.workload.dt())?
             .seed(self.seed)
-            .threads(self.threads))
+            .threads(self.threads)
+            .precision(self.precision)?)
     }
 }
 
@@ -312,6 +326,7 @@ fn vogels_abbott(opts: &Options) -> annarchy::Result<Measures> {
             seed: opts.seed,
             duration_ms: opts.duration_ms,
             threads: opts.threads,
+            precision: opts.precision,
             ..coba::Config::default()
         };
         let built = coba::network(&config)?;
@@ -329,6 +344,7 @@ fn vogels_abbott(opts: &Options) -> annarchy::Result<Measures> {
             seed: opts.seed,
             duration_ms: opts.duration_ms,
             threads: opts.threads,
+            precision: opts.precision,
             ..cuba::Config::default()
         };
         let built = cuba::network(&config)?;
@@ -374,6 +390,7 @@ fn izhikevich(opts: &Options) -> annarchy::Result<Measures> {
         seed: opts.seed,
         duration_ms: opts.duration_ms,
         threads: opts.threads,
+        precision: opts.precision,
     };
     let izhikevich::Built {
         mut net,
@@ -480,6 +497,7 @@ fn run(opts: &Options) -> annarchy::Result<Json> {
         "workload": opts.workload.name(),
         "threads": opts.threads,
         "split": format!("{:?}", opts.split).to_lowercase(),
+        "precision": format!("{:?}", opts.precision).to_lowercase(),
         "seed": opts.seed,
         "dt": opts.workload.dt(),
         "duration_ms": m.steps as f64 * opts.workload.dt(),

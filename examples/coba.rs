@@ -88,6 +88,8 @@ pub struct Config {
     pub duration_ms: f64,
     /// Number of threads of the simulation (the result does not depend on it).
     pub threads: usize,
+    /// Precision of the neurons' arrays (double by default).
+    pub precision: Precision,
 }
 
 impl Default for Config {
@@ -97,6 +99,7 @@ impl Default for Config {
             neurons: NEURONS,
             duration_ms: 10_000.0,
             threads: 1,
+            precision: Precision::Double,
         }
     }
 }
@@ -257,7 +260,8 @@ pub fn network(config: &Config) -> annarchy::Result<Built> {
     let mut b = Network::builder()
         .dt(DT)?
         .seed(config.seed)
-        .threads(config.threads);
+        .threads(config.threads)
+        .precision(config.precision)?;
     let p = b.population::<Coba>("P", config.neurons)?;
     let ne = config.excitatory();
     let pe = b.view(p, 0..ne)?;

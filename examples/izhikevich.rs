@@ -59,6 +59,8 @@ pub struct Config {
     pub duration_ms: f64,
     /// Number of threads of the simulation (the result does not depend on it).
     pub threads: usize,
+    /// Precision of the neurons' arrays (double by default).
+    pub precision: Precision,
 }
 
 impl Default for Config {
@@ -67,6 +69,7 @@ impl Default for Config {
             seed: 42,
             duration_ms: 1000.0,
             threads: 1,
+            precision: Precision::Double,
         }
     }
 }
@@ -236,7 +239,8 @@ pub fn network(config: &Config) -> annarchy::Result<Built> {
     let mut b = Network::builder()
         .dt(1.0)?
         .seed(config.seed)
-        .threads(config.threads);
+        .threads(config.threads)
+        .precision(config.precision)?;
     let pop = b.population::<Izhikevich>("pop", NEURONS)?;
     let exc = b.view(pop, 0..EXCITATORY)?;
     let inh = b.view(pop, EXCITATORY..NEURONS)?;

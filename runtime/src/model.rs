@@ -587,17 +587,18 @@ fn consecutive(pre_ranks: &[u32], lo: usize, hi: usize) -> Option<usize> {
 /// pre-synaptic value (`w * pre.r`, the default). The same sums as
 /// [`fold_dendrites`], bit for bit, through slices that the compiler turns
 /// into vector instructions without bounds checks; the dendrites are split
-/// over the threads of `team` as there.
+/// over the threads of `team` as there. Pre-synaptic values in single
+/// precision (`r: &[f32]`) are multiplied in double precision.
 ///
 /// # Panics
 ///
 /// When `w` holds fewer values than there are synapses, or a pre-synaptic
 /// rank is not an index of `r`.
-pub fn weighted_sums(
+pub fn weighted_sums<R: Real>(
     team: Option<&Team>,
     conn: &Connectivity,
     w: &[f64],
-    r: &[f64],
+    r: &[R],
     out: &mut [f64],
 ) {
     let (row_ptr, pre_ranks) = (&conn.row_ptr[..], &conn.pre_ranks[..]);
@@ -613,11 +614,11 @@ pub fn weighted_sums(
                     let tail = wc.remainder().iter().zip(rc.remainder());
                     for (w4, r4) in wc.zip(rc) {
                         for l in 0..SUM_LANES {
-                            acc[l] += w4[l] * r4[l];
+                            acc[l] += w4[l] * r4[l].to_f64();
                         }
                     }
                     for (l, (w, r)) in tail.enumerate() {
-                        acc[l] += w * r;
+                        acc[l] += w * r.to_f64();
                     }
                 }
                 None => {
@@ -626,11 +627,11 @@ pub fn weighted_sums(
                     let tail = wc.remainder().iter().zip(jc.remainder());
                     for (w4, j4) in wc.zip(jc) {
                         for l in 0..SUM_LANES {
-                            acc[l] += w4[l] * r[j4[l] as usize];
+                            acc[l] += w4[l] * r[j4[l] as usize].to_f64();
                         }
                     }
                     for (l, (w, &j)) in tail.enumerate() {
-                        acc[l] += w * r[j as usize];
+                        acc[l] += w * r[j as usize].to_f64();
                     }
                 }
             }
@@ -1187,5 +1188,12 @@ mod tests {
         weighted_sums(Some(&team), &conn, &w, &r, &mut split);
         assert_eq!(bits(&split), bits(&folded));
         assert!(folded.iter().any(|&x| x != 0.0));
+        // Pre-synaptic values in single precision: the products of their
+        // values in double precision.
+        let r32: Vec<f32> = r.iter().map(|&x| x as f32).collect();
+        let term = |_: usize, s: usize, j: usize| w[s] * f64::from(r32[j]);
+        fold_dendrites(None, &conn, &mut folded, 0.0, term, |a, p| a + p, |a, _| a);
+        weighted_sums(Some(&team), &conn, &w, &r32, &mut split);
+        assert_eq!(bits(&split), bits(&folded));
     }
 }

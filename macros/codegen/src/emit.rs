@@ -2714,12 +2714,24 @@ fn compute_psp(e: &Emitter<'_>) -> TokenStream {
         }
         _ => None,
     };
-    let fast = match (weighted, &pre[..]) {
-        (Some(w), [(_, a)]) => {
-            quote!(#rt::model::weighted_sums(ctx.team, conn, &self.#w, #a, out);)
-        }
-        _ => fold(&synapse_loads_from_arrays(m, &used)),
-    };
+    if let (Some(w), [(r, a)]) = (&weighted, &pre[..]) {
+        // Current values in double or in single precision.
+        return quote! {
+            #globals
+            match #r {
+                #rt::model::VarRef::Array(#a) => {
+                    #rt::model::weighted_sums(ctx.team, conn, &self.#w, #a, out);
+                }
+                #rt::model::VarRef::ArrayF32(#a) => {
+                    #rt::model::weighted_sums(ctx.team, conn, &self.#w, #a, out);
+                }
+                _ => {
+                    #general
+                }
+            }
+        };
+    }
+    let fast = fold(&synapse_loads_from_arrays(m, &used));
     let refs: Vec<&Ident> = pre.iter().map(|(r, _)| r).collect();
     let arrays: Vec<TokenStream> = pre
         .iter()
