@@ -218,11 +218,11 @@ impl Options {
 
     /// A builder with the step, seed and threads of the run.
     fn builder(&self) -> annarchy::Result<NetworkBuilder> {
-        Ok(Network::builder()
+        Network::builder()
             .dt(self.workload.dt())?
             .seed(self.seed)
             .threads(self.threads)
-            .precision(self.precision)?)
+            .precision(self.precision)
     }
 }
 
