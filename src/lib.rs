@@ -42,6 +42,9 @@
 //! let mut net = b.build()?;
 //! net.simulate(1000.0)?;
 //! assert!((net.get(pop, "r")?[0] - 0.5).abs() < 1e-5);
+//! // The arrays themselves, in `f32`.
+//! let r: &[f32] = net.pop_as::<LeakyIntegratorStateF32>(pop)?.r();
+//! assert!((r[0] - 0.5).abs() < 1e-5);
 //! # Ok(())
 //! # }
 //! ```

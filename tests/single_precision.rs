@@ -196,13 +196,41 @@ fn save_and_load_restore_a_single_precision_network() -> annarchy::Result<()> {
     Ok(())
 }
 
+/// The arrays of a population in single precision are read and written
+/// through the model's `{Model}StateF32`; `pop` (the double-precision
+/// state) refuses them with a message that says so.
 #[test]
-#[should_panic(expected = "needs double precision")]
-fn typed_access_needs_double_precision() {
-    let mut b = Network::builder()
-        .precision(Precision::Single)
-        .expect("no population yet");
-    let pop = b.population::<Relax>("p", 3).expect("a population");
-    let net = b.build().expect("a network");
-    let _ = net.pop(pop);
+fn typed_access_in_single_precision() -> annarchy::Result<()> {
+    let mut b = Network::builder().precision(Precision::Single)?;
+    let pop = b.population::<Relax>("p", 3)?;
+    let mut net = b.build()?;
+    net.simulate(10.0)?;
+    let r: Vec<f32> = net.pop_as::<RelaxStateF32>(pop)?.r().to_vec();
+    let expected: Vec<f64> = net.get(pop, "r")?;
+    assert_eq!(
+        r.iter().map(|&x| f64::from(x)).collect::<Vec<_>>(),
+        expected
+    );
+    net.pop_as_mut::<RelaxStateF32>(pop)?.set_tau(5.0);
+    assert_eq!(net.get(pop, "tau")?, vec![5.0]);
+    let err = net
+        .pop_as::<RelaxState>(pop)
+        .expect_err("not the f64 state");
+    assert!(err.to_string().contains("RelaxState"), "{err}");
+    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = net.pop(pop);
+    }));
+    let message = refused.expect_err("pop refuses an f32 population");
+    let text = message
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| message.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    assert!(text.contains("needs double precision"), "{text}");
+    // In double precision, `pop_as` gives the same state as `pop`.
+    let mut b = Network::builder();
+    let pop = b.population::<Relax>("p", 3)?;
+    let net = b.build()?;
+    assert_eq!(net.pop_as::<RelaxState>(pop)?.r(), net.pop(pop).r());
+    Ok(())
 }

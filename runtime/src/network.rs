@@ -453,6 +453,18 @@ impl Objects {
     }
 }
 
+/// The error of typed access to a population whose arrays are not an `S`.
+fn not_a_state<S>(p: &Population) -> Error {
+    Error::Invalid {
+        object: format!("population `{}`", p.name),
+        reason: format!(
+            "its arrays are not a `{}` (model `{}`, precision: double for `{{Model}}State`, single for `{{Model}}StateF32`)",
+            std::any::type_name::<S>(),
+            p.state.info().type_name,
+        ),
+    }
+}
+
 /// Why typed access to a population's arrays failed: a `PopId<M>` always
 /// refers to a population of `M`, whose state has another type only in
 /// single precision.
@@ -519,9 +531,10 @@ impl NetworkBuilder {
     /// `f32`: a step of such a population reads and writes half the bytes
     /// and computes twice as many neurons per vector instruction. Values
     /// read and set from outside (`get`, `set`, monitors, files) are `f64`,
-    /// rounded to `f32` when stored. Typed access to the arrays
-    /// ([`Network::pop`]) needs double precision. An example is in the
-    /// documentation of the `annarchy` crate.
+    /// rounded to `f32` when stored. Typed access to the arrays goes
+    /// through the model's `{Model}StateF32` ([`Network::pop_as`];
+    /// [`Network::pop`] gives the double-precision state). An example is in
+    /// the documentation of the `annarchy` crate.
     ///
     /// # Errors
     ///
@@ -1534,12 +1547,44 @@ macro_rules! access_methods {
                     }
                 }
             }
+            /// Typed access to a population's arrays as the state type
+            /// `S`: the model's `{Model}State` in double precision, its
+            /// `{Model}StateF32` in single precision
+            /// ([`NetworkBuilder::precision`]).
+            ///
+            /// # Errors
+            ///
+            /// When the population's arrays are not an `S`.
+            pub fn pop_as<S: NeuronState>(&self, pop: impl Into<AnyPop>) -> Result<&S> {
+                let p = &self.objects.pops[pop.into().0];
+                p.state
+                    .as_any()
+                    .downcast_ref::<S>()
+                    .ok_or_else(|| not_a_state::<S>(p))
+            }
+            /// Typed, writable access to a population's arrays as the state
+            /// type `S` (see [`pop_as`](Self::pop_as)).
+            ///
+            /// # Errors
+            ///
+            /// When the population's arrays are not an `S`.
+            pub fn pop_as_mut<S: NeuronState>(&mut self, pop: impl Into<AnyPop>) -> Result<&mut S> {
+                let p = &mut self.objects.pops[pop.into().0];
+                if p.state.as_any().downcast_ref::<S>().is_none() {
+                    return Err(not_a_state::<S>(p));
+                }
+                Ok(p.state
+                    .as_any_mut()
+                    .downcast_mut::<S>()
+                    .expect("checked above"))
+            }
             /// Typed access to a population's arrays.
             ///
             /// # Panics
             ///
             /// In a network of [`Precision::Single`], whose arrays are
-            /// `f32` (read them with `get`).
+            /// `f32` (read them with `get`, or with
+            /// [`pop_as`](Self::pop_as) and the model's `{Model}StateF32`).
             pub fn pop<M: NeuronModel>(&self, pop: PopId<M>) -> &M::State {
                 self.objects.pops[pop.index]
                     .state

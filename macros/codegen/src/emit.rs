@@ -855,7 +855,8 @@ fn user_functions(e: &Emitter<'_>) -> TokenStream {
     }
 }
 
-fn accessors(m: &Model, size_doc: &str) -> TokenStream {
+fn accessors(m: &Model, size_doc: &str, real: Real) -> TokenStream {
+    let ty = real.ty();
     let items = m.attributes.iter().map(|a| {
         let n = ident(&a.name);
         let set = format_ident!("set_{}", a.name);
@@ -867,9 +868,9 @@ fn accessors(m: &Model, size_doc: &str) -> TokenStream {
                 let d2 = format!("Sets the {what} `{}`.", a.name);
                 quote! {
                     #[doc = #d1]
-                    pub fn #n(&self) -> f64 { self.#n }
+                    pub fn #n(&self) -> #ty { self.#n }
                     #[doc = #d2]
-                    pub fn #set(&mut self, value: f64) { self.#n = value; }
+                    pub fn #set(&mut self, value: #ty) { self.#n = value; }
                 }
             }
             _ => {
@@ -877,9 +878,9 @@ fn accessors(m: &Model, size_doc: &str) -> TokenStream {
                 let d2 = format!("The {what} `{}`, writable.", a.name);
                 quote! {
                     #[doc = #d1]
-                    pub fn #n(&self) -> &[f64] { &self.#n }
+                    pub fn #n(&self) -> &[#ty] { &self.#n }
                     #[doc = #d2]
-                    pub fn #mutn(&mut self) -> &mut [f64] { &mut self.#n }
+                    pub fn #mutn(&mut self) -> &mut [#ty] { &mut self.#n }
                 }
             }
         }
@@ -1002,7 +1003,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let state = format_ident!("{}State", m.type_name);
     let single = single_state(m);
     let info = model_info(m, rt);
-    let accessors = accessors(m, "one value per neuron");
+    let accessors = accessors(m, "one value per neuron", Real::F64);
     let functions = user_functions(&Emitter {
         model: m,
         rt: rt.clone(),
@@ -1260,7 +1261,9 @@ fn neuron_state(
     // In `f32`, the model's numbers are rounded (beyond `f32::MAX`, to infinity).
     let lints = match real {
         Real::F64 => TokenStream::new(),
-        Real::F32 => quote!(#[allow(overflowing_literals, clippy::excessive_precision)]),
+        Real::F32 => {
+            quote!(#[allow(non_snake_case, overflowing_literals, clippy::excessive_precision)])
+        }
     };
     let (doc_state, extra) = match real {
         Real::F64 => (
@@ -1273,6 +1276,7 @@ fn neuron_state(
         Real::F32 => {
             let functions = user_functions(&e);
             let init = state_init(m, real);
+            let accessors = accessors(m, "one value per neuron", real);
             let doc_new = "A population of `size` neurons, every attribute at its initial value.";
             (
                 format!(
@@ -1287,6 +1291,7 @@ fn neuron_state(
                         pub fn new(size: usize) -> #state {
                             #init
                         }
+                        #accessors
                     }
                 },
             )
@@ -1947,6 +1952,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let accessors = accessors(
         m,
         "one value per synapse (post-synaptic neuron for `postsynaptic` ones) in storage order",
+        Real::F64,
     );
     let functions = user_functions(&e);
     let rng = update_rng(&e);
