@@ -47,6 +47,38 @@ annarchy::neuron! {
     }
 }
 
+annarchy::neuron! {
+    /// A leaky integrator towards `twice(I)`, with functions whose names
+    /// are those of the state's constructor and of an accessor.
+    struct Twice {
+        parameters: "
+            tau = 10.0 : population
+            I = 1.0 : population
+        ",
+        equations: "
+            tau * dr/dt = new(I) - r
+        ",
+        functions: "
+            set_tau(x) = x
+            new(x) = set_tau(x) + x
+        ",
+    }
+}
+
+/// The model's functions run in `f32` too, whatever their names.
+#[test]
+fn functions_in_single_precision() -> annarchy::Result<()> {
+    let mut b = Network::builder().precision(Precision::Single)?;
+    let pop = b.population::<Twice>("p", 2)?;
+    let mut net = b.build()?;
+    net.simulate(500.0)?;
+    for r in net.get(pop, "r")? {
+        assert_relative_eq!(r, 2.0, max_relative = 1e-5);
+    }
+    assert_eq!(Twice::new(1.5), 3.0);
+    Ok(())
+}
+
 #[test]
 fn the_precision_is_set_before_populations() -> annarchy::Result<()> {
     let b = Network::builder().precision(Precision::Single)?;

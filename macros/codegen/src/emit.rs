@@ -269,7 +269,7 @@ impl Emitter<'_> {
                         let name = ident(&self.model.functions[*i].name);
                         let owner = match self.real {
                             Real::F64 => ident(&self.model.type_name),
-                            Real::F32 => single_state(self.model),
+                            Real::F32 => single_functions(self.model),
                         };
                         quote!(#owner::#name(#(#a),*))
                     }
@@ -814,8 +814,10 @@ fn update_rng(e: &Emitter<'_>) -> TokenStream {
     }
 }
 
-/// The model's `functions`: public functions of the model's type in `f64`,
-/// private ones of the single-precision state in `f32`.
+/// The model's `functions`: public functions of the model's type in `f64`;
+/// in `f32`, the same functions of a hidden type of their own (the
+/// single-precision state has the attributes' accessors, whose names a
+/// function may have).
 fn user_functions(e: &Emitter<'_>) -> TokenStream {
     let real = e.real.ty();
     let fns = e.model.functions.iter().map(|f| {
@@ -837,20 +839,27 @@ fn user_functions(e: &Emitter<'_>) -> TokenStream {
     if fns.is_empty() {
         return TokenStream::new();
     }
-    let ty = match e.real {
-        Real::F64 => ident(&e.model.type_name),
-        Real::F32 => single_state(e.model),
-    };
-    let lints = match e.real {
-        Real::F64 => quote!(#[allow(non_snake_case)]),
-        Real::F32 => {
-            quote!(#[allow(non_snake_case, overflowing_literals, clippy::excessive_precision)])
+    match e.real {
+        Real::F64 => {
+            let ty = ident(&e.model.type_name);
+            quote! {
+                #[allow(non_snake_case)]
+                impl #ty {
+                    #(#fns)*
+                }
+            }
         }
-    };
-    quote! {
-        #lints
-        impl #ty {
-            #(#fns)*
+        Real::F32 => {
+            let ty = single_functions(e.model);
+            quote! {
+                #[doc(hidden)]
+                #[allow(non_camel_case_types, dead_code)]
+                pub struct #ty;
+                #[allow(non_snake_case, overflowing_literals, clippy::excessive_precision)]
+                impl #ty {
+                    #(#fns)*
+                }
+            }
         }
     }
 }
@@ -993,6 +1002,11 @@ fn storage_fields(m: &Model, real: Real) -> Vec<TokenStream> {
 /// The single-precision state of a neuron model.
 fn single_state(m: &Model) -> Ident {
     format_ident!("{}StateF32", m.type_name)
+}
+
+/// The type of the `f32` versions of a neuron model's `functions`.
+fn single_functions(m: &Model) -> Ident {
+    format_ident!("__{}FunctionsF32", m.type_name)
 }
 
 fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
