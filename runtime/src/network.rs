@@ -468,7 +468,7 @@ fn not_a_state<S>(p: &Population) -> Error {
 /// Why typed access to a population's arrays failed: a `PopId<M>` always
 /// refers to a population of `M`, whose state has another type only in
 /// single precision.
-const TYPED_SINGLE: &str = "typed access to a population's arrays needs double precision (read and write them with get and set)";
+const TYPED_SINGLE: &str = "typed access to a population's arrays with pop needs double precision (in single precision, use pop_as with the model's StateF32, or get and set)";
 
 /// Builds a network: populations, projections, monitors; then
 /// [`build`](Self::build), which checks everything (ANNarchy's `compile()`).
