@@ -210,14 +210,13 @@ pub(crate) fn typed(v: f64, t: ValueType) -> f64 {
 pub(crate) fn write_values<R: Rng + ?Sized>(
     object: &str,
     name: &str,
-    target: AttrMut<'_>,
+    mut target: AttrMut<'_>,
     locality: Locality,
     value_type: ValueType,
     idx: Option<&[u32]>,
     value: &AttrValue,
     rng: &mut R,
 ) -> Result<()> {
-    let mut target = target;
     if target.is_scalar() {
         match value {
             AttrValue::Scalar(v) if idx.is_none() => target.set(0, typed(*v, value_type)),
@@ -243,44 +242,42 @@ pub(crate) fn write_values<R: Rng + ?Sized>(
                 });
             }
         }
-    } else {
-        {
-            let n = idx.map_or(target.len(), <[u32]>::len);
-            let values: Vec<f64> = match value {
-                AttrValue::Scalar(v) => vec![*v; n],
-                AttrValue::Array(v) => {
-                    if v.len() != n {
-                        return Err(Error::SizeMismatch {
-                            object: object.to_string(),
-                            attribute: name.to_string(),
-                            expected: n,
-                            got: v.len(),
-                        });
-                    }
-                    v.clone()
+        return Ok(());
+    }
+    let n = idx.map_or(target.len(), <[u32]>::len);
+    let values: Vec<f64> = match value {
+        AttrValue::Scalar(v) => vec![*v; n],
+        AttrValue::Array(v) => {
+            if v.len() != n {
+                return Err(Error::SizeMismatch {
+                    object: object.to_string(),
+                    attribute: name.to_string(),
+                    expected: n,
+                    got: v.len(),
+                });
+            }
+            v.clone()
+        }
+        AttrValue::Dist(d) => {
+            d.validate()?;
+            d.sample_n(rng, n)
+        }
+    };
+    match idx {
+        None => {
+            for (i, v) in values.into_iter().enumerate() {
+                target.set(i, typed(v, value_type));
+            }
+        }
+        Some(ranks) => {
+            for (&r, v) in ranks.iter().zip(values) {
+                if r as usize >= target.len() {
+                    return Err(Error::OutOfRange {
+                        object: object.to_string(),
+                        what: format!("rank {r}"),
+                    });
                 }
-                AttrValue::Dist(d) => {
-                    d.validate()?;
-                    d.sample_n(rng, n)
-                }
-            };
-            match idx {
-                None => {
-                    for (i, v) in values.into_iter().enumerate() {
-                        target.set(i, typed(v, value_type));
-                    }
-                }
-                Some(ranks) => {
-                    for (&r, v) in ranks.iter().zip(values) {
-                        if r as usize >= target.len() {
-                            return Err(Error::OutOfRange {
-                                object: object.to_string(),
-                                what: format!("rank {r}"),
-                            });
-                        }
-                        target.set(r as usize, typed(v, value_type));
-                    }
-                }
+                target.set(r as usize, typed(v, value_type));
             }
         }
     }
