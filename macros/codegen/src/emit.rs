@@ -1374,6 +1374,53 @@ fn neuron_state(
     (structure, impls)
 }
 
+/// The vectorised loop of `spike_gather` that writes the spike mask (and
+/// counts down the refractory periods) when the update does not.
+fn spike_mask_loop(m: &Model, cond: &TokenStream) -> TokenStream {
+    let mut cond_vars = BTreeSet::new();
+    if let Some(c) = &m.spike {
+        c.visit_vars(&mut |v| {
+            cond_vars.insert(v.clone());
+        });
+    }
+    let local_cond: Vec<&String> = m
+        .attributes
+        .iter()
+        .filter(|a| a.locality == Locality::Local && cond_vars.contains(&Var::Attr(a.name.clone())))
+        .map(|a| &a.name)
+        .collect();
+    let cond_slices: Vec<Ident> = local_cond.iter().map(|a| slice_ident(a)).collect();
+    let cond_fields: Vec<Ident> = local_cond.iter().map(|a| ident(a)).collect();
+    // The locals of this block start with `_`, which model names cannot:
+    // the condition's variables are bound beside them.
+    let (rem_slice, free, decrement) = if m.refractory.is_some() {
+        (
+            quote!(let _rem = &mut self._ref_rem[..n];),
+            quote!(let _free = _rem[i] == 0.0;),
+            quote!(_rem[i] = (_rem[i] - 1.0).max(0.0);),
+        )
+    } else {
+        (
+            TokenStream::new(),
+            quote!(let _free = true;),
+            TokenStream::new(),
+        )
+    };
+    quote! {
+        {
+            let _mask = &mut self._spike_mask[..n];
+            #rem_slice
+            #(let #cond_slices = &self.#cond_fields[..n];)*
+            for i in 0..n {
+                #(let #cond_fields = #cond_slices[i];)*
+                #free
+                #decrement
+                _mask[i] = u8::from(_free & (#cond));
+            }
+        }
+    }
+}
+
 /// The local loop of a neuron: a closure over chunks of the arrays, run on
 /// the whole population or on parts of it on the threads of a team.
 ///
@@ -1823,52 +1870,11 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
             #(self.#globals_written = #globals_written;)*
         };
     }
-    let mut cond_vars = BTreeSet::new();
-    if let Some(c) = &m.spike {
-        c.visit_vars(&mut |v| {
-            cond_vars.insert(v.clone());
-        });
-    }
-    let local_cond: Vec<&String> = m
-        .attributes
-        .iter()
-        .filter(|a| a.locality == Locality::Local && cond_vars.contains(&Var::Attr(a.name.clone())))
-        .map(|a| &a.name)
-        .collect();
-    let cond_slices: Vec<Ident> = local_cond.iter().map(|a| slice_ident(a)).collect();
-    let cond_fields: Vec<Ident> = local_cond.iter().map(|a| ident(a)).collect();
-    // The locals of this block start with `_`, which model names cannot:
-    // the condition's variables are bound beside them.
-    let (rem_slice, free, decrement) = if m.refractory.is_some() {
-        (
-            quote!(let _rem = &mut self._ref_rem[..n];),
-            quote!(let _free = _rem[i] == 0.0;),
-            quote!(_rem[i] = (_rem[i] - 1.0).max(0.0);),
-        )
-    } else {
-        (
-            TokenStream::new(),
-            quote!(let _free = true;),
-            TokenStream::new(),
-        )
-    };
     // The update has written the mask (`local_neuron_loop`).
     let mask = if spike_in_update(m, low) {
         TokenStream::new()
     } else {
-        quote! {
-            {
-                let _mask = &mut self._spike_mask[..n];
-                #rem_slice
-                #(let #cond_slices = &self.#cond_fields[..n];)*
-                for i in 0..n {
-                    #(let #cond_fields = #cond_slices[i];)*
-                    #free
-                    #decrement
-                    _mask[i] = u8::from(_free & (#cond));
-                }
-            }
-        }
+        spike_mask_loop(m, &cond)
     };
     quote! {
         #head
