@@ -29,22 +29,28 @@
 //! # }
 //! ```
 //!
-//! The same network in single precision (ANNarchy's
-//! `setup(precision='float')`): the populations' arrays are `f32`.
+//! A network in single precision (ANNarchy's `setup(precision='float')`):
+//! the arrays of populations and projections are `f32`.
 //!
 //! ```
 //! use annarchy::prelude::*;
 //!
 //! # fn main() -> annarchy::Result<()> {
 //! let mut b = Network::builder().precision(Precision::Single)?;
+//! let pre = b.population::<LeakyIntegrator>("pre", 4)?;
 //! let pop = b.population::<LeakyIntegrator>("pop", 4)?;
 //! b.set(pop, "B", 0.5)?;
+//! let proj = b
+//!     .projection::<DefaultRateSynapse>(pre, pop, "exc")
+//!     .connect_all_to_all(0.1)?;
 //! let mut net = b.build()?;
 //! net.simulate(1000.0)?;
 //! assert!((net.get(pop, "r")?[0] - 0.5).abs() < 1e-5);
 //! // The arrays themselves, in `f32`.
 //! let r: &[f32] = net.pop_as::<LeakyIntegratorStateF32>(pop)?.r();
 //! assert!((r[0] - 0.5).abs() < 1e-5);
+//! let w: &[f32] = net.proj_as::<DefaultRateSynapseStateF32>(proj)?.w();
+//! assert_eq!(w, &[0.1f32; 16]);
 //! # Ok(())
 //! # }
 //! ```

@@ -266,3 +266,116 @@ fn typed_access_in_single_precision() -> annarchy::Result<()> {
     assert_eq!(net.pop_as::<RelaxState>(pop)?.r(), net.pop(pop).r());
     Ok(())
 }
+
+annarchy::neuron! {
+    /// Its rate is its excitatory input.
+    struct Input {
+        equations: "
+            r = sum(exc)
+        ",
+    }
+}
+
+/// The projections of `synapse!` models store their attributes in `f32`:
+/// the weights read back are `f32` values, the weighted sum is that of the
+/// `f32` weights and rates (in `f64`), a copied projection reads the same
+/// weights, and the arrays are reached through the model's
+/// `{Model}StateF32` (`proj` refuses them with a message that says so).
+#[test]
+fn synapses_are_stored_in_single_precision() -> annarchy::Result<()> {
+    let mut b = Network::builder().precision(Precision::Single)?.seed(5);
+    let input = b.population::<InputArray>("in", 40)?;
+    let out = b.population::<Input>("out", 10)?;
+    let copied = b.population::<Input>("copied", 10)?;
+    b.set(input, "r", RandomDistribution::uniform(0.0, 1.0))?;
+    let proj = b
+        .projection::<DefaultRateSynapse>(input, out, "exc")
+        .connect_fixed_probability(0.5, RandomDistribution::uniform(0.0, 0.1))?;
+    b.copy(input, copied, "exc").connect_copy(proj)?;
+    let mut net = b.build()?;
+    let w = net.proj_get(proj, "w")?;
+    assert!(all_f32(&w), "the weights are f32 values");
+    let typed: Vec<f64> = net
+        .proj_as::<DefaultRateSynapseStateF32>(proj)?
+        .w()
+        .iter()
+        .map(|&x| f64::from(x))
+        .collect();
+    assert_eq!(typed, w);
+    net.step();
+    let rates = net.get(input, "r")?;
+    let sums = net.get(out, "r")?;
+    for post in 0..10u32 {
+        let d = net.dendrite(proj, post)?;
+        let expected: f64 = d
+            .pre_ranks()
+            .iter()
+            .zip(d.get("w")?)
+            .map(|(&j, w)| w * rates[j as usize])
+            .sum();
+        assert_relative_eq!(sums[post as usize], expected, max_relative = 1e-6);
+    }
+    assert_eq!(net.get(copied, "r")?, sums);
+    // Values set from outside are rounded to f32.
+    net.proj_set(proj, "w", 0.3)?;
+    assert!(
+        net.proj_get(proj, "w")?
+            .iter()
+            .all(|&w| w == f64::from(0.3f32))
+    );
+    let err = net
+        .proj_as::<DefaultRateSynapseState>(proj)
+        .expect_err("not the f64 state");
+    assert!(err.to_string().contains("DefaultRateSynapseState"), "{err}");
+    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = net.proj(proj);
+    }));
+    let message = refused.expect_err("proj refuses an f32 projection");
+    let text = message
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| message.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    assert!(text.contains("needs double precision"), "{text}");
+    Ok(())
+}
+
+/// Spike-timing dependent plasticity with its weights and traces in `f32`
+/// learns the weights it learns in double precision; synapses created and
+/// pruned during the run keep their values in `f32`.
+#[test]
+fn plasticity_in_single_precision_follows_double_precision() -> annarchy::Result<()> {
+    let run = |precision| -> annarchy::Result<Vec<f64>> {
+        let mut b = Network::builder().dt(0.1)?.precision(precision)?.seed(11);
+        let pre = b.population::<Regular>("pre", 30)?;
+        let post = b.population::<Regular>("post", 30)?;
+        b.set(pre, "v", RandomDistribution::uniform(-60.0, -50.0))?;
+        b.set(post, "v", RandomDistribution::uniform(-60.0, -50.0))?;
+        let stdp = b
+            .projection::<STDP>(pre, post, "exc")
+            .connect_fixed_probability(0.3, RandomDistribution::uniform(0.2, 0.5))?;
+        let mut net = b.build()?;
+        net.simulate(100.0)?;
+        let row = net.dendrite(stdp, 0)?.pre_ranks().to_vec();
+        let absent = (0..30)
+            .find(|j| !row.contains(j))
+            .expect("a missing synapse");
+        net.create_synapse(stdp, 0, absent, 0.25, 0.1)?;
+        let pruned = net.dendrite(stdp, 1)?.pre_ranks()[0];
+        net.prune_synapse(stdp, 1, pruned)?;
+        net.simulate(100.0)?;
+        net.proj_get(stdp, "w")
+    };
+    let w32 = run(Precision::Single)?;
+    let w64 = run(Precision::Double)?;
+    assert!(all_f32(&w32), "the weights are f32 values");
+    assert_eq!(w32.len(), w64.len());
+    assert!(
+        w64.iter().any(|&w| !(0.2..=0.5).contains(&w)),
+        "the weights learn"
+    );
+    for (a, b) in w32.iter().zip(&w64) {
+        assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+    }
+    Ok(())
+}

@@ -359,15 +359,16 @@ macro_rules! reader_state {
 reader_state!(CopyState, "copied");
 reader_state!(TransposeState, "transposed");
 
-/// The weights of the original projection, as its synapse model holds them.
+/// The weights of the original projection, as its synapse model holds them
+/// (in double or single precision).
 #[derive(Clone, Copy)]
 enum Weights<'a> {
     /// One weight for the whole projection.
     One(f64),
     /// One weight per dendrite.
-    PerDendrite(&'a [f64]),
+    PerDendrite(AttrRef<'a>),
     /// One weight per synapse.
-    PerSynapse(&'a [f64]),
+    PerSynapse(AttrRef<'a>),
 }
 
 impl<'a> Weights<'a> {
@@ -375,16 +376,13 @@ impl<'a> Weights<'a> {
         let locality = source.state.info().attributes[w].locality;
         match (source.state.attr(w), locality) {
             (AttrRef::Scalar(v), _) => Weights::One(v),
-            (AttrRef::Array(a), Locality::Local) => Weights::PerSynapse(a),
-            (AttrRef::Array(a), Locality::SemiGlobal) => Weights::PerDendrite(a),
             (values, Locality::Global) => Weights::One(if values.is_empty() {
                 0.0
             } else {
                 values.get(0)
             }),
-            (AttrRef::ArrayF32(_), _) => {
-                unreachable!("synapse attributes are stored in double precision")
-            }
+            (values, Locality::Local) => Weights::PerSynapse(values),
+            (values, Locality::SemiGlobal) => Weights::PerDendrite(values),
         }
     }
 
@@ -393,8 +391,8 @@ impl<'a> Weights<'a> {
     fn at(&self, k: usize, s: usize) -> f64 {
         match self {
             Weights::One(v) => *v,
-            Weights::PerDendrite(a) => a[k],
-            Weights::PerSynapse(a) => a[s],
+            Weights::PerDendrite(a) => a.get(k),
+            Weights::PerSynapse(a) => a.get(s),
         }
     }
 }
@@ -802,7 +800,11 @@ pub(crate) fn transmit(
                             .enumerate()
                             .all(|(p, &s)| transpose.synapses[s as usize] as usize == p)
                     );
-                    delivery::deliver(index, w, spikes, scratch, team);
+                    match w {
+                        AttrRef::Array(w) => delivery::deliver(index, w, spikes, scratch, team),
+                        AttrRef::ArrayF32(w) => delivery::deliver(index, w, spikes, scratch, team),
+                        AttrRef::Scalar(_) => unreachable!("a scalar is `Weights::One`"),
+                    }
                 }
                 Weights::One(v) => {
                     for &i in spikes {
@@ -825,7 +827,7 @@ pub(crate) fn transmit(
                 for s in conn.row(off + i) {
                     let weight = match w {
                         Weights::One(v) => v,
-                        Weights::PerSynapse(a) => a[synapses[s] as usize],
+                        Weights::PerSynapse(a) => a.get(synapses[s] as usize),
                         Weights::PerDendrite(_) => {
                             unreachable!("refused when the transpose is made")
                         }

@@ -15,6 +15,7 @@
 //! sums are bit-identical for any number of threads.
 
 use crate::connectivity::SpikeIndex;
+use crate::math::Real;
 use crate::model::PAR_EVENTS;
 use crate::team::Team;
 
@@ -40,13 +41,13 @@ impl PreWeights {
         self.stale = true;
     }
 
-    /// The weights in pre-synaptic order, copied from `w` (post-major) if
-    /// they changed since the last call.
-    pub fn get(&mut self, index: &SpikeIndex, w: &[f64]) -> &[f64] {
+    /// The weights in pre-synaptic order, copied from `w` (post-major, in
+    /// double or single precision) if they changed since the last call.
+    pub fn get<T: Real>(&mut self, index: &SpikeIndex, w: &[T]) -> &[f64] {
         if self.stale {
             self.values.clear();
             self.values
-                .extend(index.pre_synapses.iter().map(|&s| w[s as usize]));
+                .extend(index.pre_synapses.iter().map(|&s| w[s as usize].to_f64()));
             self.stale = false;
         }
         &self.values
@@ -55,9 +56,9 @@ impl PreWeights {
 
 /// Adds the weights of the outgoing synapses of each neuron of `spikes`
 /// (pre-synaptic ranks) to `g[post]`.
-pub(crate) fn deliver(
+pub(crate) fn deliver<T: Real>(
     index: &SpikeIndex,
-    weights: &[f64],
+    weights: &[T],
     spikes: &[u32],
     g: &mut [f64],
     team: Option<&Team>,
@@ -77,7 +78,13 @@ pub(crate) fn deliver(
 /// [`deliver`] for the post-synaptic ranks `off..off + g.len()`, `g`
 /// holding their conductances. The post-synaptic ranks of a pre-synaptic
 /// neuron are ascending, so those in the range are found by bisection.
-fn deliver_range(index: &SpikeIndex, weights: &[f64], spikes: &[u32], off: usize, g: &mut [f64]) {
+fn deliver_range<T: Real>(
+    index: &SpikeIndex,
+    weights: &[T],
+    spikes: &[u32],
+    off: usize,
+    g: &mut [f64],
+) {
     let whole = off == 0 && g.len() >= index.post_dendrite.len();
     let (lo, hi) = (off as u32, (off + g.len()) as u32);
     for &j in spikes {
@@ -91,7 +98,7 @@ fn deliver_range(index: &SpikeIndex, weights: &[f64], spikes: &[u32], off: usize
             w = &w[a..b];
         }
         for (&p, &w) in posts.iter().zip(w) {
-            g[p as usize - off] += w;
+            g[p as usize - off] += w.to_f64();
         }
     }
 }

@@ -264,8 +264,8 @@ impl ModelInfo {
     }
 }
 
-/// The precision a network stores and computes its neurons' attributes in
-/// (ANNarchy's `setup(precision=...)`).
+/// The precision a network stores and computes its neurons' and
+/// synapses' attributes in (ANNarchy's `setup(precision=...)`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Precision {
     /// `f64` (ANNarchy's `'double'`, the default).
@@ -273,11 +273,14 @@ pub enum Precision {
     Double,
     /// `f32` (ANNarchy's `'float'`): the arrays of every population of a
     /// model defined with `neuron!` are stored in `f32` and its equations
-    /// computed in `f32`, eight neurons per AVX instruction instead of four.
-    /// The weighted sums and conductances that projections deliver are
-    /// accumulated in `f64` and rounded once per step; synapses and the
-    /// inputs the run-time implements by hand (timed arrays, spike sources,
-    /// timed Poisson, images) stay in `f64`.
+    /// computed in `f32`, eight neurons per AVX instruction instead of four;
+    /// the attributes of every projection of a model defined with
+    /// `synapse!` (its weights first) are stored in `f32` and its equations
+    /// computed in `f64`. The weighted sums and conductances that
+    /// projections deliver are accumulated in `f64` and rounded once per
+    /// step; the inputs and projections the run-time implements by hand
+    /// (timed arrays, spike sources, timed Poisson, images, copies,
+    /// convolutions, pooling) stay in `f64`.
     Single,
 }
 
@@ -587,17 +590,18 @@ fn consecutive(pre_ranks: &[u32], lo: usize, hi: usize) -> Option<usize> {
 /// pre-synaptic value (`w * pre.r`, the default). The same sums as
 /// [`fold_dendrites`], bit for bit, through slices that the compiler turns
 /// into vector instructions without bounds checks; the dendrites are split
-/// over the threads of `team` as there. Pre-synaptic values in single
-/// precision (`r: &[f32]`) are multiplied in double precision.
+/// over the threads of `team` as there. Weights and pre-synaptic values in
+/// single precision (`w: &[f32]`, `r: &[f32]`) are multiplied in double
+/// precision.
 ///
 /// # Panics
 ///
 /// When `w` holds fewer values than there are synapses, or a pre-synaptic
 /// rank is not an index of `r`.
-pub fn weighted_sums<R: Real>(
+pub fn weighted_sums<W: Real, R: Real>(
     team: Option<&Team>,
     conn: &Connectivity,
-    w: &[f64],
+    w: &[W],
     r: &[R],
     out: &mut [f64],
 ) {
@@ -614,11 +618,11 @@ pub fn weighted_sums<R: Real>(
                     let tail = wc.remainder().iter().zip(rc.remainder());
                     for (w4, r4) in wc.zip(rc) {
                         for l in 0..SUM_LANES {
-                            acc[l] += w4[l] * r4[l].to_f64();
+                            acc[l] += w4[l].to_f64() * r4[l].to_f64();
                         }
                     }
                     for (l, (w, r)) in tail.enumerate() {
-                        acc[l] += w * r.to_f64();
+                        acc[l] += w.to_f64() * r.to_f64();
                     }
                 }
                 None => {
@@ -627,11 +631,11 @@ pub fn weighted_sums<R: Real>(
                     let tail = wc.remainder().iter().zip(jc.remainder());
                     for (w4, j4) in wc.zip(jc) {
                         for l in 0..SUM_LANES {
-                            acc[l] += w4[l] * r[j4[l] as usize].to_f64();
+                            acc[l] += w4[l].to_f64() * r[j4[l] as usize].to_f64();
                         }
                     }
                     for (l, (w, &j)) in tail.enumerate() {
-                        acc[l] += w * r[j as usize].to_f64();
+                        acc[l] += w.to_f64() * r[j as usize].to_f64();
                     }
                 }
             }
@@ -1067,6 +1071,12 @@ pub trait SynapseModel: 'static {
     const INFO: &'static ModelInfo;
     /// An unconnected projection.
     fn new_state() -> Self::State;
+    /// An unconnected projection in `precision` (models that have no
+    /// single-precision state give [`new_state`](Self::new_state)).
+    fn new_state_in(precision: Precision) -> Box<dyn SynapseState> {
+        let _ = precision;
+        Box::new(Self::new_state())
+    }
 }
 
 #[cfg(test)]

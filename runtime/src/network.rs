@@ -470,6 +470,21 @@ fn not_a_state<S>(p: &Population) -> Error {
 /// single precision.
 const TYPED_SINGLE: &str = "typed access to a population's arrays with pop needs double precision (in single precision, use pop_as with the model's StateF32, or get and set)";
 
+/// The error of typed access to a projection whose arrays are not an `S`.
+fn not_a_synapse_state<S>(p: &Projection) -> Error {
+    Error::Invalid {
+        object: format!("projection `{}`", p.name),
+        reason: format!(
+            "its arrays are not a `{}` (model `{}`, precision: double for `{{Model}}State`, single for `{{Model}}StateF32`)",
+            std::any::type_name::<S>(),
+            p.state.info().type_name,
+        ),
+    }
+}
+
+/// Why typed access to a projection's arrays failed (see [`TYPED_SINGLE`]).
+const TYPED_SINGLE_PROJ: &str = "typed access to a projection's arrays with proj needs double precision (in single precision, use proj_as with the model's StateF32, or proj_get and proj_set)";
+
 /// Builds a network: populations, projections, monitors; then
 /// [`build`](Self::build), which checks everything (ANNarchy's `compile()`).
 pub struct NetworkBuilder {
@@ -523,18 +538,22 @@ impl NetworkBuilder {
         Ok(self)
     }
 
-    /// Sets the precision in which populations store and compute their
-    /// neurons' attributes (ANNarchy's `setup(precision='float')`; double by
+    /// Sets the precision in which populations and projections store
+    /// their attributes (ANNarchy's `setup(precision='float')`; double by
     /// default), before populations are added. In
     /// [`Precision::Single`], every population of a model defined with
     /// `neuron!` stores its arrays in `f32` and computes its equations in
     /// `f32`: a step of such a population reads and writes half the bytes
-    /// and computes twice as many neurons per vector instruction. Values
-    /// read and set from outside (`get`, `set`, monitors, files) are `f64`,
-    /// rounded to `f32` when stored. Typed access to the arrays goes
-    /// through the model's `{Model}StateF32` ([`Network::pop_as`];
-    /// [`Network::pop`] gives the double-precision state). An example is in
-    /// the documentation of the `annarchy` crate.
+    /// and computes twice as many neurons per vector instruction. Every
+    /// projection of a model defined with `synapse!` stores its weights
+    /// and other attributes in `f32` (its equations compute in `f64`,
+    /// rounded when stored): a weighted sum or a learning rule reads half
+    /// the bytes. Values read and set from outside (`get`, `set`,
+    /// `proj_get`, `proj_set`, monitors, files) are `f64`, rounded to `f32`
+    /// when stored. Typed access to the arrays goes through the model's
+    /// `{Model}StateF32` ([`Network::pop_as`], [`Network::proj_as`];
+    /// [`Network::pop`] and [`Network::proj`] give the double-precision
+    /// states). An example is in the documentation of the `annarchy` crate.
     ///
     /// # Errors
     ///
@@ -1083,7 +1102,7 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
             });
         }
         conn.validate(b.objects.pops[pre].size(), b.objects.pops[post].size())?;
-        let mut state = S::new_state();
+        let mut state = S::new_state_in(b.objects.precision);
         state.connect(&conn);
         // The weights now live in the synapse's state: no second copy.
         conn.weights = Vec::new();
@@ -1091,7 +1110,7 @@ impl<S: SynapseModel> ProjectionBuilder<'_, S> {
             name,
             (pre, post),
             self.target.clone(),
-            Box::new(state),
+            state,
             conn,
             self.connector,
         ))
@@ -1606,14 +1625,25 @@ macro_rules! access_methods {
                     .expect(TYPED_SINGLE)
             }
             /// Typed access to a projection's arrays.
+            ///
+            /// # Panics
+            ///
+            /// In a network of [`Precision::Single`], whose synapses are
+            /// stored in `f32` (read them with `proj_get`, or with
+            /// [`proj_as`](Self::proj_as) and the model's `{Model}StateF32`).
             pub fn proj<S: SynapseModel>(&self, proj: ProjId<S>) -> &S::State {
                 self.objects.projs[proj.index]
                     .state
                     .as_any()
                     .downcast_ref::<S::State>()
-                    .expect("a ProjId<S> always refers to a projection of S")
+                    .expect(TYPED_SINGLE_PROJ)
             }
             /// Typed, writable access to a projection's arrays.
+            ///
+            /// # Panics
+            ///
+            /// In a network of [`Precision::Single`], whose synapses are
+            /// stored in `f32` (write them with `proj_set`).
             pub fn proj_mut<S: SynapseModel>(&mut self, proj: ProjId<S>) -> &mut S::State {
                 let p = &mut self.objects.projs[proj.index];
                 // The caller may change the weights.
@@ -1621,7 +1651,43 @@ macro_rules! access_methods {
                 p.state
                     .as_any_mut()
                     .downcast_mut::<S::State>()
-                    .expect("a ProjId<S> always refers to a projection of S")
+                    .expect(TYPED_SINGLE_PROJ)
+            }
+            /// Typed access to a projection's arrays as the state type `S`:
+            /// the model's `{Model}State` in double precision, its
+            /// `{Model}StateF32` in single precision
+            /// ([`NetworkBuilder::precision`]).
+            ///
+            /// # Errors
+            ///
+            /// When the projection's arrays are not an `S`.
+            pub fn proj_as<S: SynapseState>(&self, proj: impl Into<AnyProj>) -> Result<&S> {
+                let p = &self.objects.projs[proj.into().0];
+                p.state
+                    .as_any()
+                    .downcast_ref::<S>()
+                    .ok_or_else(|| not_a_synapse_state::<S>(p))
+            }
+            /// Typed, writable access to a projection's arrays as the state
+            /// type `S` (see [`proj_as`](Self::proj_as)).
+            ///
+            /// # Errors
+            ///
+            /// When the projection's arrays are not an `S`.
+            pub fn proj_as_mut<S: SynapseState>(
+                &mut self,
+                proj: impl Into<AnyProj>,
+            ) -> Result<&mut S> {
+                let p = &mut self.objects.projs[proj.into().0];
+                if p.state.as_any().downcast_ref::<S>().is_none() {
+                    return Err(not_a_synapse_state::<S>(p));
+                }
+                // The caller may change the weights.
+                p.pre_weights.invalidate();
+                Ok(p.state
+                    .as_any_mut()
+                    .downcast_mut::<S>()
+                    .expect("checked above"))
             }
             /// All values of a projection attribute in storage order (rows by
             /// ascending post rank, pre ranks ascending); one per dendrite for
@@ -3019,13 +3085,16 @@ fn transmit_spikes(
         // The most common synapse (`g_target += w`) is delivered here,
         // from the weights in pre-synaptic order.
         let weights = match (arriving, delivered_w.map(|i| state.attr(i))) {
-            (SpikeEvents::Neurons(spikes), Some(AttrRef::Array(w))) => Some((spikes, w)),
+            (SpikeEvents::Neurons(spikes), Some(AttrRef::Array(w))) => {
+                Some((spikes, pre_weights.get(index, w)))
+            }
+            (SpikeEvents::Neurons(spikes), Some(AttrRef::ArrayF32(w))) => {
+                Some((spikes, pre_weights.get(index, w)))
+            }
             _ => None,
         };
         match weights {
-            Some((spikes, w)) => {
-                delivery::deliver(index, pre_weights.get(index, w), spikes, scratch, team);
-            }
+            Some((spikes, w)) => delivery::deliver(index, w, spikes, scratch, team),
             None => state.pre_spikes(&ctx, arriving, scratch),
         }
         // Axonal spikes (ANNarchy: openmp only) arrive the next step, without delay.

@@ -123,7 +123,8 @@ impl Projection {
         let pos = match loc {
             // A projection-wide array (a convolution's kernel) has no value
             // per synapse.
-            Locality::Global if matches!(self.state.attr(idx), AttrRef::Array(a) if a.len() != 1) =>
+            Locality::Global
+                if !self.state.attr(idx).is_scalar() && self.state.attr(idx).len() != 1 =>
             {
                 return Err(Error::Invalid {
                     object: format!("projection `{}`", self.name),

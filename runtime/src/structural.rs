@@ -33,6 +33,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::connectivity::{Connectivity, Delays, SpikeIndex, delay_steps};
 use crate::error::{Error, Result};
+use crate::math::Real;
 use crate::model::{Locality, RngCtx};
 use crate::network::{AnyProj, Network, with_synapse_ctx};
 use crate::population::{Population, Snapshot};
@@ -81,10 +82,12 @@ impl<'a> Remap<'a> {
     }
 
     /// The weights for the new connectivity: those of the kept synapses,
-    /// the given ones for the created synapses.
-    pub fn weights(&self, old: &[f64]) -> Vec<f64> {
+    /// the given ones for the created synapses (rounded to `T`).
+    pub fn weights<T: Real>(&self, old: &[T]) -> Vec<T> {
         let mut new = self.weights.iter();
-        Self::remapped(self.synapses, old, || new.next().copied().unwrap_or(0.0))
+        Self::remapped(self.synapses, old, || {
+            T::from_f64(new.next().copied().unwrap_or(0.0))
+        })
     }
 
     /// A per-dendrite array for the new connectivity: the values of the

@@ -130,6 +130,9 @@ struct Emitter<'m> {
     gate: bool,
     /// The type the code computes in.
     real: Real,
+    /// The type the state stores its attributes in (synapses in single
+    /// precision store `f32` and compute in `f64`).
+    store: Real,
 }
 
 impl Emitter<'_> {
@@ -140,6 +143,26 @@ impl Emitter<'_> {
             rt: self.rt.clone(),
             gate: self.gate,
             real: Real::F64,
+            store: self.store,
+        }
+    }
+
+    /// `place`, a field of the state (of the storage type), in the type the
+    /// code computes in.
+    fn load(&self, place: TokenStream) -> TokenStream {
+        match (self.store, self.real) {
+            (Real::F32, Real::F64) => quote!(f64::from(#place)),
+            (Real::F64, Real::F32) => quote!((#place as f32)),
+            _ => place,
+        }
+    }
+
+    /// `v`, a value of the type the code computes in, in the storage type.
+    fn narrow(&self, v: TokenStream) -> TokenStream {
+        match (self.store, self.real) {
+            (Real::F32, Real::F64) => quote!((#v as f32)),
+            (Real::F64, Real::F32) => quote!(f64::from(#v)),
+            _ => v,
         }
     }
 
@@ -786,7 +809,7 @@ fn update_rng(e: &Emitter<'_>) -> TokenStream {
         .filter(|a| a.locality == Locality::Global)
         .map(|a| {
             let n = ident(&a.name);
-            let v = e.real.to_f64(quote!(self.#n));
+            let v = e.store.to_f64(quote!(self.#n));
             quote!(let #n = #v;)
         })
         .collect();
@@ -946,10 +969,11 @@ fn global_pass(e: &Emitter<'_>, stmts: &[Stmt], gate_w: bool) -> TokenStream {
         .filter(|a| a.locality == Locality::Global)
         .map(|a| {
             let n = ident(&a.name);
+            let v = e.load(quote!(self.#n));
             if w.contains(&a.name) {
-                quote!(let mut #n = self.#n;)
+                quote!(let mut #n = #v;)
             } else {
-                quote!(let #n = self.#n;)
+                quote!(let #n = #v;)
             }
         });
     let rands = m
@@ -965,7 +989,8 @@ fn global_pass(e: &Emitter<'_>, stmts: &[Stmt], gate_w: bool) -> TokenStream {
     let body = e.stmts(stmts, gate_w);
     let stores = w.iter().map(|a| {
         let n = ident(a);
-        quote!(self.#n = #n;)
+        let v = e.narrow(quote!(#n));
+        quote!(self.#n = #v;)
     });
     quote! {
         #(#loads)*
@@ -999,7 +1024,7 @@ fn storage_fields(m: &Model, real: Real) -> Vec<TokenStream> {
         .collect()
 }
 
-/// The single-precision state of a neuron model.
+/// The single-precision state of a model.
 fn single_state(m: &Model) -> Ident {
     format_ident!("{}StateF32", m.type_name)
 }
@@ -1023,6 +1048,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         rt: rt.clone(),
         gate: false,
         real: Real::F64,
+        store: Real::F64,
     });
     let (double_struct, double_impls) = neuron_state(m, low, opts, Real::F64);
     let (single_struct, single_impls) = neuron_state(m, low, opts, Real::F32);
@@ -1132,6 +1158,7 @@ fn neuron_state(
         rt: rt.clone(),
         gate: false,
         real,
+        store: real,
     };
     let ty = ident(&m.type_name);
     let real_ty = real.ty();
@@ -1207,6 +1234,7 @@ fn neuron_state(
         rt: rt.clone(),
         gate: refractory,
         real,
+        store: real,
     };
     let spike = if spike_in_update(m, low) {
         m.spike.as_ref()
@@ -1897,18 +1925,77 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let rt = &opts.runtime;
     let vis = &opts.vis;
     let attrs = &opts.attrs;
+    let ty = ident(&m.type_name);
+    let state = format_ident!("{}State", m.type_name);
+    let single = single_state(m);
+    let info = model_info(m, rt);
+    let functions = user_functions(&Emitter {
+        model: m,
+        rt: rt.clone(),
+        gate: false,
+        real: Real::F64,
+        store: Real::F64,
+    });
+    let (double_tokens, double_init) = synapse_state(m, low, opts, Real::F64);
+    let (single_tokens, _) = synapse_state(m, low, opts, Real::F32);
+    quote! {
+        #attrs
+        #[derive(Clone, Copy, Debug, Default)]
+        #vis struct #ty;
+
+        #functions
+
+        #double_tokens
+
+        #single_tokens
+
+        impl #rt::model::SynapseModel for #ty {
+            type State = #state;
+            const INFO: &'static #rt::model::ModelInfo = #info;
+            fn new_state() -> #state {
+                #double_init
+            }
+            fn new_state_in(
+                precision: #rt::model::Precision,
+            ) -> ::std::boxed::Box<dyn #rt::model::SynapseState> {
+                match precision {
+                    #rt::model::Precision::Double => ::std::boxed::Box::new(Self::new_state()),
+                    #rt::model::Precision::Single => ::std::boxed::Box::new(#single::new()),
+                }
+            }
+        }
+    }
+}
+
+/// The state of a synapse model whose attributes are stored in `store`
+/// (the equations compute in `f64` either way): its struct and its
+/// implementation of `SynapseState`, and the expression of an unconnected
+/// projection.
+fn synapse_state(
+    m: &Model,
+    low: &Lowered,
+    opts: &Options,
+    store: Real,
+) -> (TokenStream, TokenStream) {
+    let rt = &opts.runtime;
+    let vis = &opts.vis;
     let e = Emitter {
         model: m,
         rt: rt.clone(),
         gate: false,
         real: Real::F64,
+        store,
     };
     let ty = ident(&m.type_name);
-    let state = format_ident!("{}State", m.type_name);
-    let fields = storage_fields(m, Real::F64);
+    let state = match store {
+        Real::F64 => format_ident!("{}State", m.type_name),
+        Real::F32 => single_state(m),
+    };
+    let store_ty = store.ty();
+    let fields = storage_fields(m, store);
     let init_fields = m.attributes.iter().map(|a| {
         let n = ident(&a.name);
-        let v = lit(a.init);
+        let v = lit_of(a.init, &store_ty);
         if a.locality == Locality::Global {
             quote!(#n: #v,)
         } else {
@@ -1924,12 +2011,17 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     });
     let connect = m.attributes.iter().map(|a| {
         let n = ident(&a.name);
-        let v = lit(a.init);
-        match a.locality {
-            Locality::Global => quote!(),
-            Locality::SemiGlobal => quote!(self.#n = ::std::vec![#v; conn.nb_dendrites()];),
-            Locality::Local if a.name == "w" => quote!(self.w = conn.weights.clone();),
-            Locality::Local => quote!(self.#n = ::std::vec![#v; conn.nb_synapses()];),
+        let v = lit_of(a.init, &store_ty);
+        match (a.locality, store) {
+            (Locality::Global, _) => quote!(),
+            (Locality::SemiGlobal, _) => {
+                quote!(self.#n = ::std::vec![#v; conn.nb_dendrites()];)
+            }
+            (Locality::Local, Real::F64) if a.name == "w" => quote!(self.w = conn.weights.clone();),
+            (Locality::Local, Real::F32) if a.name == "w" => {
+                quote!(self.w = conn.weights.iter().map(|&w| w as f32).collect();)
+            }
+            (Locality::Local, _) => quote!(self.#n = ::std::vec![#v; conn.nb_synapses()];),
         }
     });
     let connect_rands = m.randoms.iter().enumerate().map(|(k, r)| {
@@ -1942,7 +2034,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     });
     let remaps = m.attributes.iter().map(|a| {
         let n = ident(&a.name);
-        let v = lit(a.init);
+        let v = lit_of(a.init, &store_ty);
         match a.locality {
             Locality::Global => quote!(),
             Locality::SemiGlobal => quote!(self.#n = map.dendrites(&self.#n, #v);),
@@ -1960,31 +2052,25 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     });
     let resets = m.attributes.iter().filter(|a| a.name != "w").map(|a| {
         let n = ident(&a.name);
-        let v = lit(a.init);
+        let v = lit_of(a.init, &store_ty);
         if a.locality == Locality::Global {
             quote!(self.#n = #v;)
         } else {
             quote!(self.#n.fill(#v);)
         }
     });
-    let info = model_info(m, rt);
-    let (attr_ref, attr_mut) = attr_table(m, rt, Real::F64);
+    let (attr_ref, attr_mut) = attr_table(m, rt, store);
     let accessors = accessors(
         m,
         "one value per synapse (post-synaptic neuron for `postsynaptic` ones) in storage order",
-        Real::F64,
+        store,
     );
-    let functions = user_functions(&e);
     let rng = update_rng(&e);
     let linked = linked_loads(m);
     let psp = compute_psp(&e);
     let update = synapse_update(&e, low);
     let has_update = !(low.global.is_empty() && low.semiglobal.is_empty() && low.local.is_empty());
     let structural = structural(&e);
-    let doc_state = format!(
-        "The per-synapse arrays of a projection of [`{}`].",
-        m.type_name
-    );
     let ed = !low.event_driven.is_empty();
     let (le_field, le_init, le_connect, le_remap, le_reset, le_io) = if ed {
         (
@@ -2062,13 +2148,40 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    quote! {
-        #attrs
-        #[derive(Clone, Copy, Debug, Default)]
-        #vis struct #ty;
-
-        #functions
-
+    let init = quote! {
+        #state {
+            #(#init_fields)*
+            #(#init_rands)*
+            #le_init
+        }
+    };
+    // In `f32`, the model's initial values are rounded (beyond `f32::MAX`,
+    // to infinity).
+    let (doc_state, lints, new) = match store {
+        Real::F64 => (
+            format!(
+                "The per-synapse arrays of a projection of [`{}`].",
+                m.type_name
+            ),
+            TokenStream::new(),
+            TokenStream::new(),
+        ),
+        Real::F32 => (
+            format!(
+                "The per-synapse arrays of a projection of [`{}`] in single precision \
+                 (stored in `f32`; the equations compute in `f64`).",
+                m.type_name
+            ),
+            quote!(#[allow(overflowing_literals, clippy::excessive_precision)]),
+            quote! {
+                /// An unconnected projection.
+                pub fn new() -> #state {
+                    #init
+                }
+            },
+        ),
+    };
+    let tokens = quote! {
         #[doc = #doc_state]
         #[allow(non_snake_case)]
         #[derive(Clone, Debug)]
@@ -2078,22 +2191,13 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
         }
 
         #[allow(non_snake_case)]
+        #lints
         impl #state {
+            #new
             #accessors
         }
 
-        impl #rt::model::SynapseModel for #ty {
-            type State = #state;
-            const INFO: &'static #rt::model::ModelInfo = #info;
-            fn new_state() -> #state {
-                #state {
-                    #(#init_fields)*
-                    #(#init_rands)*
-                    #le_init
-                }
-            }
-        }
-
+        #lints
         impl #rt::model::SynapseState for #state {
             fn info(&self) -> &'static #rt::model::ModelInfo {
                 <#ty as #rt::model::SynapseModel>::INFO
@@ -2148,7 +2252,8 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
                 self
             }
         }
-    }
+    };
+    (tokens, init)
 }
 
 /// Structural plasticity: `structural_rules`, and `pruning` / `creating`
@@ -2175,12 +2280,12 @@ fn structural(e: &Emitter<'_>) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let linked = linked_loads(m);
-    let globals = globals_read(m);
+    let globals = globals_read(e);
     let pruning = m.pruning.as_ref().map(|c| {
         let used = condition_vars(c);
         let (dist, draws, draw, test) = condition_parts(e, c, quote!(PRUNING_STREAM));
-        let dend = dendrite_loads(m, &used, &BTreeSet::new());
-        let syn = synapse_loads(m, &used, &BTreeSet::new());
+        let dend = dendrite_loads(e, &used, &BTreeSet::new());
+        let syn = synapse_loads(e, &used, &BTreeSet::new());
         let times = spike_times(&used);
         quote! {
             #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
@@ -2231,7 +2336,8 @@ fn structural(e: &Emitter<'_>) -> TokenStream {
                     if let Some(at) = m.attr(a).filter(|x| x.locality == Locality::SemiGlobal) {
                         let n = ident(a);
                         let init = lit(at.init);
-                        loads.extend(quote!(let #n = k.map_or(#init, |k| self.#n[k]);));
+                        let v = e.load(quote!(self.#n[k]));
+                        loads.extend(quote!(let #n = k.map_or(#init, |k| #v);));
                     }
                 }
                 _ => {}
@@ -2390,19 +2496,22 @@ fn synapse_events(
         })
         .cloned()
         .collect();
-    let dend = dendrite_loads(m, &used, &semi_w);
+    let dend = dendrite_loads(e, &used, &semi_w);
     let semi_loads = semi_w.iter().map(|a| {
         let n = ident(a);
-        quote!(let mut #n = self.#n[k];)
+        let v = e.load(quote!(self.#n[k]));
+        quote!(let mut #n = #v;)
     });
     let semi_stores = semi_w.iter().map(|a| {
         let n = ident(a);
-        quote!(self.#n[k] = #n;)
+        let v = e.narrow(quote!(#n));
+        quote!(self.#n[k] = #v;)
     });
-    let syn = synapse_loads(m, &used, &w);
+    let syn = synapse_loads(e, &used, &w);
     let stores = w.iter().filter(|a| m.is_local(a)).map(|a| {
         let n = ident(a);
-        quote!(self.#n[s] = #n;)
+        let v = e.narrow(quote!(#n));
+        quote!(self.#n[s] = #v;)
     });
     let times = {
         let mut t = TokenStream::new();
@@ -2449,7 +2558,7 @@ fn synapse_events(
             }
         })
         .collect();
-    let globals = globals_read(m);
+    let globals = globals_read(e);
     let rt = &e.rt;
     // The dendrite index is read only when a per-dendrite value is used.
     let k_load = if dend.is_empty() && semi_w.is_empty() {
@@ -2577,7 +2686,8 @@ fn linked_loads(m: &Model) -> TokenStream {
 }
 
 /// Loads of the per-dendrite values a set of statements uses (post.x, semiglobals).
-fn dendrite_loads(m: &Model, used: &BTreeSet<Var>, skip: &BTreeSet<String>) -> TokenStream {
+fn dendrite_loads(e: &Emitter<'_>, used: &BTreeSet<Var>, skip: &BTreeSet<String>) -> TokenStream {
+    let m = e.model;
     let mut out = TokenStream::new();
     for v in used {
         match v {
@@ -2596,7 +2706,8 @@ fn dendrite_loads(m: &Model, used: &BTreeSet<Var>, skip: &BTreeSet<String>) -> T
                     && at.locality == Locality::SemiGlobal
                 {
                     let n = ident(a);
-                    out.extend(quote!(let #n = self.#n[k];));
+                    let v = e.load(quote!(self.#n[k]));
+                    out.extend(quote!(let #n = #v;));
                 }
             }
             Var::Rand(k) if m.randoms[*k].locality == Locality::SemiGlobal => {
@@ -2610,7 +2721,8 @@ fn dendrite_loads(m: &Model, used: &BTreeSet<Var>, skip: &BTreeSet<String>) -> T
 }
 
 /// Loads of the per-synapse values a set of statements uses (pre.x, locals).
-fn synapse_loads(m: &Model, used: &BTreeSet<Var>, written: &BTreeSet<String>) -> TokenStream {
+fn synapse_loads(e: &Emitter<'_>, used: &BTreeSet<Var>, written: &BTreeSet<String>) -> TokenStream {
+    let m = e.model;
     let mut out = TokenStream::new();
     for v in used {
         match v {
@@ -2626,10 +2738,11 @@ fn synapse_loads(m: &Model, used: &BTreeSet<Var>, written: &BTreeSet<String>) ->
             }
             Var::Attr(a) if m.is_local(a) => {
                 let n = ident(a);
+                let v = e.load(quote!(self.#n[s]));
                 if written.contains(a) {
-                    out.extend(quote!(let mut #n = self.#n[s];));
+                    out.extend(quote!(let mut #n = #v;));
                 } else {
-                    out.extend(quote!(let #n = self.#n[s];));
+                    out.extend(quote!(let #n = #v;));
                 }
             }
             Var::Rand(k) if m.randoms[*k].locality == Locality::Local => {
@@ -2642,14 +2755,16 @@ fn synapse_loads(m: &Model, used: &BTreeSet<Var>, written: &BTreeSet<String>) ->
     out
 }
 
-fn globals_read(m: &Model) -> TokenStream {
+fn globals_read(e: &Emitter<'_>) -> TokenStream {
+    let m = e.model;
     let loads = m
         .attributes
         .iter()
         .filter(|a| a.locality == Locality::Global)
         .map(|a| {
             let n = ident(&a.name);
-            quote!(let #n = self.#n;)
+            let v = e.load(quote!(self.#n));
+            quote!(let #n = #v;)
         });
     let rands = m
         .randoms
@@ -2670,10 +2785,10 @@ fn compute_psp(e: &Emitter<'_>) -> TokenStream {
     };
     let stmt = [Stmt::Let("psp".into(), psp.clone())];
     let used = vars_of(&stmt);
-    let dend = dendrite_loads(m, &used, &BTreeSet::new());
-    let syn = synapse_loads(m, &used, &BTreeSet::new());
+    let dend = dendrite_loads(e, &used, &BTreeSet::new());
+    let syn = synapse_loads(e, &used, &BTreeSet::new());
     let psp_code = e.num(psp);
-    let globals = globals_read(m);
+    let globals = globals_read(e);
     let (init, add, fin) = match m.operation.as_str() {
         "max" => (quote!(f64::NEG_INFINITY), quote!(acc.max(psp)), quote!(acc)),
         "min" => (quote!(f64::INFINITY), quote!(acc.min(psp)), quote!(acc)),
@@ -2757,7 +2872,7 @@ fn compute_psp(e: &Emitter<'_>) -> TokenStream {
             }
         };
     }
-    let fast = fold(&synapse_loads_from_arrays(m, &used));
+    let fast = fold(&synapse_loads_from_arrays(e, &used));
     let refs: Vec<&Ident> = pre.iter().map(|(r, _)| r).collect();
     let arrays: Vec<TokenStream> = pre
         .iter()
@@ -2779,7 +2894,7 @@ fn compute_psp(e: &Emitter<'_>) -> TokenStream {
 
 /// [`synapse_loads`] for a transmission whose pre-synaptic values are all
 /// current arrays, bound to `pre_x_a`.
-fn synapse_loads_from_arrays(m: &Model, used: &BTreeSet<Var>) -> TokenStream {
+fn synapse_loads_from_arrays(e: &Emitter<'_>, used: &BTreeSet<Var>) -> TokenStream {
     let mut out = TokenStream::new();
     for v in used {
         let name = match v {
@@ -2796,7 +2911,7 @@ fn synapse_loads_from_arrays(m: &Model, used: &BTreeSet<Var>) -> TokenStream {
         .filter(|v| !matches!(v, Var::Pre(_) | Var::PreSum(_)))
         .cloned()
         .collect();
-    out.extend(synapse_loads(m, &others, &BTreeSet::new()));
+    out.extend(synapse_loads(e, &others, &BTreeSet::new()));
     out
 }
 
@@ -2811,14 +2926,16 @@ fn synapse_update(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         let hoisted = e.stmts(&hoisted, true);
         let used = vars_of(&semiglobal);
         let w = written(&semiglobal);
-        let dend = dendrite_loads(m, &used, &w);
+        let dend = dendrite_loads(e, &used, &w);
         let mut_loads = w.iter().map(|a| {
             let n = ident(a);
-            quote!(let mut #n = self.#n[k];)
+            let v = e.load(quote!(self.#n[k]));
+            quote!(let mut #n = #v;)
         });
         let stores = w.iter().map(|a| {
             let n = ident(a);
-            quote!(self.#n[k] = #n;)
+            let v = e.narrow(quote!(#n));
+            quote!(self.#n[k] = #v;)
         });
         let body = e.stmts(&semiglobal, true);
         quote! {
@@ -2839,11 +2956,12 @@ fn synapse_update(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
         let hoisted = e.stmts(&hoisted, true);
         let used = vars_of(&local);
         let w = written(&local);
-        let dend = dendrite_loads(m, &used, &BTreeSet::new());
-        let syn = synapse_loads(m, &used, &w);
+        let dend = dendrite_loads(e, &used, &BTreeSet::new());
+        let syn = synapse_loads(e, &used, &w);
         let stores = w.iter().filter(|a| m.is_local(a)).map(|a| {
             let n = ident(a);
-            quote!(self.#n[s] = #n;)
+            let v = e.narrow(quote!(#n));
+            quote!(self.#n[s] = #v;)
         });
         let body = e.stmts(&local, true);
         quote! {
