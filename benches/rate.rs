@@ -21,9 +21,15 @@ fn main() {
     divan::main();
 }
 
-/// Bytes read per synapse by the weighted sum: an `f64` weight and a `u32`
-/// pre-synaptic rank (the pre-synaptic rates stay in the caches).
-const BYTES_PER_SYNAPSE: usize = 8 + 4;
+/// Bytes read per synapse by the weighted sum: a weight (`f64`, or `f32`
+/// in single precision) and a `u32` pre-synaptic rank (the pre-synaptic
+/// rates stay in the caches).
+fn bytes_per_synapse(precision: Precision) -> usize {
+    match precision {
+        Precision::Double => 8 + 4,
+        Precision::Single => 4 + 4,
+    }
+}
 
 /// One step of 100 000 `LeakyIntegrator` neurons without inputs.
 #[divan::bench(args = [1, 2])]
@@ -110,7 +116,21 @@ fn if_curr_exp_100k(bencher: divan::Bencher, threads: usize) {
 /// (1.6 M synapses): the weighted sum dominates.
 #[divan::bench(args = [1, 2])]
 fn weighted_sum_4000_p01(bencher: divan::Bencher, threads: usize) {
-    let mut b = Network::builder().seed(1).threads(threads);
+    sparse_step(bencher, threads, Precision::Double);
+}
+
+/// `weighted_sum_4000_p01` in single precision: `f32` weights and rates.
+#[divan::bench(args = [1, 2])]
+fn weighted_sum_4000_p01_single(bencher: divan::Bencher, threads: usize) {
+    sparse_step(bencher, threads, Precision::Single);
+}
+
+fn sparse_step(bencher: divan::Bencher, threads: usize, precision: Precision) {
+    let mut b = Network::builder()
+        .seed(1)
+        .threads(threads)
+        .precision(precision)
+        .expect("precision");
     let pop = b
         .population::<LeakyIntegrator>("pop", 4000)
         .expect("population");
@@ -123,7 +143,7 @@ fn weighted_sum_4000_p01(bencher: divan::Bencher, threads: usize) {
     let mut net = b.build().expect("build");
     let synapses = net.nb_synapses(proj);
     bencher
-        .counter(BytesCount::new(synapses * BYTES_PER_SYNAPSE))
+        .counter(BytesCount::new(synapses * bytes_per_synapse(precision)))
         .bench_local(|| net.step());
 }
 
@@ -131,7 +151,21 @@ fn weighted_sum_4000_p01(bencher: divan::Bencher, threads: usize) {
 /// `LeakyIntegrator` neurons (4 M synapses).
 #[divan::bench(args = [1, 2])]
 fn weighted_sum_dense_2000(bencher: divan::Bencher, threads: usize) {
-    let mut b = Network::builder().seed(1).threads(threads);
+    dense_step(bencher, threads, Precision::Double);
+}
+
+/// `weighted_sum_dense_2000` in single precision: `f32` weights and rates.
+#[divan::bench(args = [1, 2])]
+fn weighted_sum_dense_2000_single(bencher: divan::Bencher, threads: usize) {
+    dense_step(bencher, threads, Precision::Single);
+}
+
+fn dense_step(bencher: divan::Bencher, threads: usize, precision: Precision) {
+    let mut b = Network::builder()
+        .seed(1)
+        .threads(threads)
+        .precision(precision)
+        .expect("precision");
     let input = b.population::<InputArray>("input", 2000).expect("input");
     b.set(input, "r", RandomDistribution::uniform(0.0, 1.0))
         .expect("set r");
@@ -147,7 +181,7 @@ fn weighted_sum_dense_2000(bencher: divan::Bencher, threads: usize) {
     let mut net = b.build().expect("build");
     let synapses = net.nb_synapses(proj);
     bencher
-        .counter(BytesCount::new(synapses * BYTES_PER_SYNAPSE))
+        .counter(BytesCount::new(synapses * bytes_per_synapse(precision)))
         .bench_local(|| net.step());
 }
 
