@@ -614,27 +614,29 @@ pub fn weighted_sums<W: Real, R: Real>(
             match consecutive(pre_ranks, lo, hi) {
                 Some(first) => {
                     let r = &r[first..first + w.len()];
-                    let (wc, rc) = (w.chunks_exact(SUM_LANES), r.chunks_exact(SUM_LANES));
-                    let tail = wc.remainder().iter().zip(rc.remainder());
-                    for (w4, r4) in wc.zip(rc) {
+                    let ((wc, wt), (rc, rt)) =
+                        (w.as_chunks::<SUM_LANES>(), r.as_chunks::<SUM_LANES>());
+                    for (w4, r4) in wc.iter().zip(rc) {
+                        let (w4, r4) = (W::widen4(w4), R::widen4(r4));
                         for l in 0..SUM_LANES {
-                            acc[l] += w4[l].to_f64() * r4[l].to_f64();
+                            acc[l] += w4[l] * r4[l];
                         }
                     }
-                    for (l, (w, r)) in tail.enumerate() {
+                    for (l, (w, r)) in wt.iter().zip(rt).enumerate() {
                         acc[l] += w.to_f64() * r.to_f64();
                     }
                 }
                 None => {
                     let ranks = &pre_ranks[lo..hi];
-                    let (wc, jc) = (w.chunks_exact(SUM_LANES), ranks.chunks_exact(SUM_LANES));
-                    let tail = wc.remainder().iter().zip(jc.remainder());
-                    for (w4, j4) in wc.zip(jc) {
+                    let ((wc, wt), (jc, jt)) =
+                        (w.as_chunks::<SUM_LANES>(), ranks.as_chunks::<SUM_LANES>());
+                    for (w4, j4) in wc.iter().zip(jc) {
+                        let w4 = W::widen4(w4);
                         for l in 0..SUM_LANES {
-                            acc[l] += w4[l].to_f64() * r[j4[l] as usize].to_f64();
+                            acc[l] += w4[l] * r[j4[l] as usize].to_f64();
                         }
                     }
-                    for (l, (w, &j)) in tail.enumerate() {
+                    for (l, (w, &j)) in wt.iter().zip(jt).enumerate() {
                         acc[l] += w.to_f64() * r[j as usize].to_f64();
                     }
                 }
@@ -1205,5 +1207,23 @@ mod tests {
         fold_dendrites(None, &conn, &mut folded, 0.0, term, |a, p| a + p, |a, _| a);
         weighted_sums(Some(&team), &conn, &w, &r32, &mut split);
         assert_eq!(bits(&split), bits(&folded));
+        // Weights and pre-synaptic values in single precision (the widened
+        // chunks of four), on one thread and on two.
+        let w32: Vec<f32> = w.iter().map(|&x| x as f32).collect();
+        let term = |_: usize, s: usize, j: usize| f64::from(w32[s]) * f64::from(r32[j]);
+        fold_dendrites(None, &conn, &mut folded, 0.0, term, |a, p| a + p, |a, _| a);
+        weighted_sums(None, &conn, &w32, &r32, &mut summed);
+        assert_eq!(bits(&summed), bits(&folded));
+        weighted_sums(Some(&team), &conn, &w32, &r32, &mut split);
+        assert_eq!(bits(&split), bits(&folded));
+    }
+
+    #[test]
+    fn widen4_is_the_exact_value_of_each() {
+        use crate::math::Real;
+        let x = [1.5f32, -0.1, f32::MAX, f32::MIN_POSITIVE / 4.0];
+        assert_eq!(f32::widen4(&x), x.map(f64::from));
+        let y = [0.1, -2.0, f64::INFINITY, 3.0];
+        assert_eq!(f64::widen4(&y), y);
     }
 }
