@@ -216,3 +216,15 @@ fn stream_triad(bencher: divan::Bencher, threads: usize) {
         std::hint::black_box(&mut a);
     });
 }
+
+/// One round of a two-thread team with nothing to do: the cost of handing
+/// a phase of a step over to the other thread and waiting for it.
+#[divan::bench]
+fn team_round(bencher: divan::Bencher) {
+    let team = annarchy::runtime::team::Team::new(2).expect("threads");
+    bencher.bench_local(|| {
+        team.run(&|part| {
+            std::hint::black_box(part);
+        })
+    });
+}

@@ -13,6 +13,17 @@ fn all_f32(values: &[f64]) -> bool {
         .all(|&x| f64::from(x as f32).to_bits() == x.to_bits())
 }
 
+/// The message of the panic of `f` (which must panic).
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).expect_err("the call panics");
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
 annarchy::neuron! {
     /// A leaky integrator relaxing to its input `I`, integrated with the
     /// explicit Euler method.
@@ -249,15 +260,9 @@ fn typed_access_in_single_precision() -> annarchy::Result<()> {
         .pop_as::<RelaxState>(pop)
         .expect_err("not the f64 state");
     assert!(err.to_string().contains("RelaxState"), "{err}");
-    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let text = panic_message(|| {
         let _ = net.pop(pop);
-    }));
-    let message = refused.expect_err("pop refuses an f32 population");
-    let text = message
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| message.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
+    });
     assert!(text.contains("needs double precision"), "{text}");
     // In double precision, `pop_as` gives the same state as `pop`.
     let mut b = Network::builder();
@@ -327,15 +332,9 @@ fn synapses_are_stored_in_single_precision() -> annarchy::Result<()> {
         .proj_as::<DefaultRateSynapseState>(proj)
         .expect_err("not the f64 state");
     assert!(err.to_string().contains("DefaultRateSynapseState"), "{err}");
-    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let text = panic_message(|| {
         let _ = net.proj(proj);
-    }));
-    let message = refused.expect_err("proj refuses an f32 projection");
-    let text = message
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| message.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
+    });
     assert!(text.contains("needs double precision"), "{text}");
     Ok(())
 }

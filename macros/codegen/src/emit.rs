@@ -837,6 +837,17 @@ fn update_rng(e: &Emitter<'_>) -> TokenStream {
     }
 }
 
+/// The model's `functions` in `f64`, on the model's type.
+fn double_functions(m: &Model, rt: &TokenStream) -> TokenStream {
+    user_functions(&Emitter {
+        model: m,
+        rt: rt.clone(),
+        gate: false,
+        real: Real::F64,
+        store: Real::F64,
+    })
+}
+
 /// The model's `functions`: public functions of the model's type in `f64`;
 /// in `f32`, the same functions of a hidden type of their own (the
 /// single-precision state has the attributes' accessors, whose names a
@@ -1043,13 +1054,7 @@ fn neuron(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let single = single_state(m);
     let info = model_info(m, rt);
     let accessors = accessors(m, "one value per neuron", Real::F64);
-    let functions = user_functions(&Emitter {
-        model: m,
-        rt: rt.clone(),
-        gate: false,
-        real: Real::F64,
-        store: Real::F64,
-    });
+    let functions = double_functions(m, rt);
     let (double_struct, double_impls) = neuron_state(m, low, opts, Real::F64);
     let (single_struct, single_impls) = neuron_state(m, low, opts, Real::F32);
     let init = state_init(m, Real::F64);
@@ -1929,13 +1934,7 @@ fn synapse(m: &Model, low: &Lowered, opts: &Options) -> TokenStream {
     let state = format_ident!("{}State", m.type_name);
     let single = single_state(m);
     let info = model_info(m, rt);
-    let functions = user_functions(&Emitter {
-        model: m,
-        rt: rt.clone(),
-        gate: false,
-        real: Real::F64,
-        store: Real::F64,
-    });
+    let functions = double_functions(m, rt);
     let (double_tokens, double_init) = synapse_state(m, low, opts, Real::F64);
     let (single_tokens, _) = synapse_state(m, low, opts, Real::F32);
     quote! {
