@@ -70,27 +70,34 @@ annarchy::neuron! {
 /// the reset of the neurons that spike.
 #[divan::bench(args = [1, 2])]
 fn lif_100k(bencher: divan::Bencher, threads: usize) {
-    lif_step(bencher, threads, Precision::Double);
+    lif_step(bencher, threads, Precision::Double, 100_000);
 }
 
 /// `lif_100k` in single precision (`Precision::Single`): the arrays are
 /// `f32`, eight neurons per AVX instruction.
 #[divan::bench(args = [1, 2])]
 fn lif_100k_single(bencher: divan::Bencher, threads: usize) {
-    lif_step(bencher, threads, Precision::Single);
+    lif_step(bencher, threads, Precision::Single, 100_000);
 }
 
-fn lif_step(bencher: divan::Bencher, threads: usize, precision: Precision) {
+/// `lif_100k` at the size of COBA's population (4000 neurons, a step of
+/// a few microseconds): what splitting such a step over two threads gains.
+#[divan::bench(args = [1, 2])]
+fn lif_4000(bencher: divan::Bencher, threads: usize) {
+    lif_step(bencher, threads, Precision::Double, 4000);
+}
+
+fn lif_step(bencher: divan::Bencher, threads: usize, precision: Precision, size: usize) {
     let mut b = Network::builder()
         .threads(threads)
         .precision(precision)
         .expect("precision");
-    let pop = b.population::<Lif>("pop", 100_000).expect("population");
+    let pop = b.population::<Lif>("pop", size).expect("population");
     b.set(pop, "v", RandomDistribution::uniform(-60.0, -50.0))
         .expect("set v");
     let mut net = b.build().expect("build");
     bencher
-        .counter(ItemsCount::new(100_000usize))
+        .counter(ItemsCount::new(size))
         .bench_local(|| net.step());
 }
 
