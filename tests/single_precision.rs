@@ -378,3 +378,43 @@ fn plasticity_in_single_precision_follows_double_precision() -> annarchy::Result
     }
     Ok(())
 }
+
+/// `reset` restores the `f32` weights of build time (kept in `f32`), after
+/// learning and after a synapse was pruned and another created: the kept
+/// synapses get their first weight back, the created one its own.
+#[test]
+fn reset_restores_single_precision_synapses() -> annarchy::Result<()> {
+    let mut b = Network::builder()
+        .dt(0.1)?
+        .precision(Precision::Single)?
+        .seed(2);
+    let pre = b.population::<Regular>("pre", 20)?;
+    let post = b.population::<Regular>("post", 20)?;
+    b.set(pre, "v", RandomDistribution::uniform(-60.0, -50.0))?;
+    let stdp = b
+        .projection::<STDP>(pre, post, "exc")
+        .connect_fixed_probability(0.4, RandomDistribution::uniform(0.2, 0.5))?;
+    let mut net = b.build()?;
+    let row_weights = |net: &Network, post: u32| -> annarchy::Result<Vec<(u32, f64)>> {
+        let d = net.dendrite(stdp, post)?;
+        Ok(d.pre_ranks().iter().copied().zip(d.get("w")?).collect())
+    };
+    let (first3, first5) = (row_weights(&net, 3)?, row_weights(&net, 5)?);
+    let absent = (0..20)
+        .find(|j| first3.iter().all(|&(r, _)| r != *j))
+        .expect("a missing synapse");
+    let pruned = first3[0].0;
+    net.simulate(50.0)?;
+    net.prune_synapse(stdp, 3, pruned)?;
+    net.create_synapse(stdp, 3, absent, 0.3, 0.1)?;
+    net.simulate(50.0)?;
+    assert_ne!(row_weights(&net, 5)?, first5, "the weights learn");
+    net.reset(true, true, true, true);
+    assert_eq!(row_weights(&net, 5)?, first5);
+    let mut expected: Vec<(u32, f64)> = first3[1..].to_vec();
+    expected.push((absent, f64::from(0.3f32)));
+    expected.sort_by_key(|&(j, _)| j);
+    assert_eq!(row_weights(&net, 3)?, expected);
+    assert!(all_f32(&net.proj_get(stdp, "w")?));
+    Ok(())
+}

@@ -291,8 +291,8 @@ pub enum AttrRef<'a> {
     Array(&'a [f64]),
     /// One value for the whole population / projection.
     Scalar(f64),
-    /// One value per neuron, in single precision ([`Precision::Single`];
-    /// neuron states only: synapse states are stored in double precision).
+    /// One value per neuron / synapse / dendrite, in single precision
+    /// ([`Precision::Single`]).
     ArrayF32(&'a [f32]),
 }
 
@@ -363,10 +363,10 @@ pub enum AttrMut<'a> {
     Array(&'a mut [f64]),
     /// One value for the whole population / projection.
     Scalar(&'a mut f64),
-    /// One value per neuron, in single precision ([`Precision::Single`];
-    /// neuron states only).
+    /// One value per neuron / synapse / dendrite, in single precision
+    /// ([`Precision::Single`]).
     ArrayF32(&'a mut [f32]),
-    /// One value for the whole population, in single precision.
+    /// One value for the whole population / projection, in single precision.
     ScalarF32(&'a mut f32),
 }
 

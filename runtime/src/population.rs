@@ -174,24 +174,38 @@ pub(crate) struct RateWindow {
     counts: Vec<u32>,
 }
 
-/// A saved attribute value.
+/// A saved attribute value, in the precision of its storage (an `f32`
+/// array is kept in `f32`: half the memory, the same values).
 #[derive(Clone, Debug)]
 pub(crate) enum Snapshot {
     Scalar(f64),
     Array(Vec<f64>),
+    ArrayF32(Vec<f32>),
 }
 
 pub(crate) fn snapshot(r: AttrRef<'_>) -> Snapshot {
     match r {
         AttrRef::Scalar(v) => Snapshot::Scalar(v),
-        a => Snapshot::Array(a.to_vec()),
+        AttrRef::Array(a) => Snapshot::Array(a.to_vec()),
+        AttrRef::ArrayF32(a) => Snapshot::ArrayF32(a.to_vec()),
     }
 }
 
 pub(crate) fn restore(mut m: AttrMut<'_>, s: &Snapshot) {
+    if let (Snapshot::ArrayF32(v), AttrMut::ArrayF32(a)) = (s, &mut m)
+        && a.len() == v.len()
+    {
+        a.copy_from_slice(v);
+        return;
+    }
     match s {
         Snapshot::Scalar(v) if m.is_scalar() => m.set(0, *v),
         Snapshot::Array(v) if !m.is_scalar() && m.len() == v.len() => m.copy_from(v),
+        Snapshot::ArrayF32(v) if !m.is_scalar() && m.len() == v.len() => {
+            for (i, &x) in v.iter().enumerate() {
+                m.set(i, f64::from(x));
+            }
+        }
         _ => {}
     }
 }

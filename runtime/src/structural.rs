@@ -102,14 +102,22 @@ impl<'a> Remap<'a> {
     /// per-dendrite values their dendrites.
     pub(crate) fn snapshots(&self, initial: &mut [Snapshot], info: &crate::model::ModelInfo) {
         for (snap, attr) in initial.iter_mut().zip(info.attributes) {
-            if let Snapshot::Array(values) = snap {
-                match attr.locality {
-                    Locality::Local if attr.name == "w" => *values = self.weights(values),
-                    Locality::Local => *values = self.synapses(values, attr.init),
-                    Locality::SemiGlobal => *values = self.dendrites(values, attr.init),
-                    Locality::Global => {}
-                }
+            match snap {
+                Snapshot::Array(values) => *values = self.snapshot_values(values, attr),
+                Snapshot::ArrayF32(values) => *values = self.snapshot_values(values, attr),
+                Snapshot::Scalar(_) => {}
             }
+        }
+    }
+
+    /// One array of [`snapshots`](Self::snapshots), of attribute `attr`.
+    fn snapshot_values<T: Real>(&self, values: &[T], attr: &crate::model::AttrInfo) -> Vec<T> {
+        let init = T::from_f64(attr.init);
+        match attr.locality {
+            Locality::Local if attr.name == "w" => self.weights(values),
+            Locality::Local => self.synapses(values, init),
+            Locality::SemiGlobal => self.dendrites(values, init),
+            Locality::Global => values.to_vec(),
         }
     }
 
