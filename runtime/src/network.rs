@@ -453,14 +453,14 @@ impl Objects {
     }
 }
 
-/// The error of typed access to a population whose arrays are not an `S`.
-fn not_a_state<S>(p: &Population) -> Error {
+/// The error of typed access to the arrays of `object` (a population or a
+/// projection of the model `model`) when they are not an `S`.
+fn not_a_state<S>(object: String, model: &str) -> Error {
     Error::Invalid {
-        object: format!("population `{}`", p.name),
+        object,
         reason: format!(
-            "its arrays are not a `{}` (model `{}`, precision: double for `{{Model}}State`, single for `{{Model}}StateF32`)",
+            "its arrays are not a `{}` (model `{model}`, precision: double for `{{Model}}State`, single for `{{Model}}StateF32`)",
             std::any::type_name::<S>(),
-            p.state.info().type_name,
         ),
     }
 }
@@ -469,18 +469,6 @@ fn not_a_state<S>(p: &Population) -> Error {
 /// refers to a population of `M`, whose state has another type only in
 /// single precision.
 const TYPED_SINGLE: &str = "typed access to a population's arrays with pop needs double precision (in single precision, use pop_as with the model's StateF32, or get and set)";
-
-/// The error of typed access to a projection whose arrays are not an `S`.
-fn not_a_synapse_state<S>(p: &Projection) -> Error {
-    Error::Invalid {
-        object: format!("projection `{}`", p.name),
-        reason: format!(
-            "its arrays are not a `{}` (model `{}`, precision: double for `{{Model}}State`, single for `{{Model}}StateF32`)",
-            std::any::type_name::<S>(),
-            p.state.info().type_name,
-        ),
-    }
-}
 
 /// Why typed access to a projection's arrays failed (see [`TYPED_SINGLE`]).
 const TYPED_SINGLE_PROJ: &str = "typed access to a projection's arrays with proj needs double precision (in single precision, use proj_as with the model's StateF32, or proj_get and proj_set)";
@@ -1576,10 +1564,9 @@ macro_rules! access_methods {
             /// When the population's arrays are not an `S`.
             pub fn pop_as<S: NeuronState>(&self, pop: impl Into<AnyPop>) -> Result<&S> {
                 let p = &self.objects.pops[pop.into().0];
-                p.state
-                    .as_any()
-                    .downcast_ref::<S>()
-                    .ok_or_else(|| not_a_state::<S>(p))
+                p.state.as_any().downcast_ref::<S>().ok_or_else(|| {
+                    not_a_state::<S>(format!("population `{}`", p.name), p.state.info().type_name)
+                })
             }
             /// Typed, writable access to a population's arrays as the state
             /// type `S` (see [`pop_as`](Self::pop_as)).
@@ -1590,7 +1577,10 @@ macro_rules! access_methods {
             pub fn pop_as_mut<S: NeuronState>(&mut self, pop: impl Into<AnyPop>) -> Result<&mut S> {
                 let p = &mut self.objects.pops[pop.into().0];
                 if p.state.as_any().downcast_ref::<S>().is_none() {
-                    return Err(not_a_state::<S>(p));
+                    return Err(not_a_state::<S>(
+                        format!("population `{}`", p.name),
+                        p.state.info().type_name,
+                    ));
                 }
                 Ok(p.state
                     .as_any_mut()
@@ -1663,10 +1653,9 @@ macro_rules! access_methods {
             /// When the projection's arrays are not an `S`.
             pub fn proj_as<S: SynapseState>(&self, proj: impl Into<AnyProj>) -> Result<&S> {
                 let p = &self.objects.projs[proj.into().0];
-                p.state
-                    .as_any()
-                    .downcast_ref::<S>()
-                    .ok_or_else(|| not_a_synapse_state::<S>(p))
+                p.state.as_any().downcast_ref::<S>().ok_or_else(|| {
+                    not_a_state::<S>(format!("projection `{}`", p.name), p.state.info().type_name)
+                })
             }
             /// Typed, writable access to a projection's arrays as the state
             /// type `S` (see [`proj_as`](Self::proj_as)).
@@ -1680,7 +1669,10 @@ macro_rules! access_methods {
             ) -> Result<&mut S> {
                 let p = &mut self.objects.projs[proj.into().0];
                 if p.state.as_any().downcast_ref::<S>().is_none() {
-                    return Err(not_a_synapse_state::<S>(p));
+                    return Err(not_a_state::<S>(
+                        format!("projection `{}`", p.name),
+                        p.state.info().type_name,
+                    ));
                 }
                 // The caller may change the weights.
                 p.pre_weights.invalidate();
