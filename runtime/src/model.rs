@@ -655,8 +655,8 @@ pub fn weighted_sums<W: Real, R: Real>(
 /// The weights of all-to-all rows are read once per step in order, from
 /// memory: one core's hardware prefetchers alone leave that single stream
 /// at 65-78 % of the machine's bandwidth; asking 8 KiB ahead makes the
-/// dense sum 10-25 % faster on one thread (BENCHMARKS.md, kernels). Sparse
-/// rows gained nothing from it.
+/// dense sum 15-25 % faster on one thread (BENCHMARKS.md, kernels). Sparse
+/// rows got slower with it: they go without.
 const PREFETCH_BYTES: usize = 8192;
 
 /// Chunks of [`SUM_LANES`] values of `T` per 64-byte cache line.
