@@ -135,7 +135,19 @@ struct Emitter<'m> {
     store: Real,
 }
 
-impl Emitter<'_> {
+impl<'m> Emitter<'m> {
+    /// Code of `model` that computes in `real` and reads and writes a state
+    /// stored in `store`, without the refractory gate.
+    fn new(model: &'m Model, rt: &TokenStream, real: Real, store: Real) -> Emitter<'m> {
+        Emitter {
+            model,
+            rt: rt.clone(),
+            gate: false,
+            real,
+            store,
+        }
+    }
+
     /// A copy that computes in `f64` (random distributions' arguments).
     fn in_f64(&self) -> Emitter<'_> {
         Emitter {
@@ -839,13 +851,7 @@ fn update_rng(e: &Emitter<'_>) -> TokenStream {
 
 /// The model's `functions` in `f64`, on the model's type.
 fn double_functions(m: &Model, rt: &TokenStream) -> TokenStream {
-    user_functions(&Emitter {
-        model: m,
-        rt: rt.clone(),
-        gate: false,
-        real: Real::F64,
-        store: Real::F64,
-    })
+    user_functions(&Emitter::new(m, rt, Real::F64, Real::F64))
 }
 
 /// The model's `functions`: public functions of the model's type in `f64`;
@@ -1158,13 +1164,7 @@ fn neuron_state(
 ) -> (TokenStream, TokenStream) {
     let rt = &opts.runtime;
     let vis = &opts.vis;
-    let e = Emitter {
-        model: m,
-        rt: rt.clone(),
-        gate: false,
-        real,
-        store: real,
-    };
+    let e = Emitter::new(m, rt, real, real);
     let ty = ident(&m.type_name);
     let real_ty = real.ty();
     let state = match real {
@@ -1235,11 +1235,8 @@ fn neuron_state(
     let rng = update_rng(&e);
     let global = global_pass(&e, &low.global, false);
     let gated = Emitter {
-        model: m,
-        rt: rt.clone(),
         gate: refractory,
-        real,
-        store: real,
+        ..Emitter::new(m, rt, real, real)
     };
     let spike = if spike_in_update(m, low) {
         m.spike.as_ref()
@@ -1978,13 +1975,7 @@ fn synapse_state(
 ) -> (TokenStream, TokenStream) {
     let rt = &opts.runtime;
     let vis = &opts.vis;
-    let e = Emitter {
-        model: m,
-        rt: rt.clone(),
-        gate: false,
-        real: Real::F64,
-        store,
-    };
+    let e = Emitter::new(m, rt, Real::F64, store);
     let ty = ident(&m.type_name);
     let state = match store {
         Real::F64 => format_ident!("{}State", m.type_name),
