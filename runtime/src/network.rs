@@ -191,7 +191,8 @@ impl From<AnyProj> for MonitorTarget {
 pub(crate) struct Objects {
     dt: f64,
     seed: u64,
-    /// Precision of the populations of models defined with `neuron!`.
+    /// Precision of the populations and projections of models defined
+    /// with `neuron!` and `synapse!`.
     precision: Precision,
     pub(crate) pops: Vec<Population>,
     pub(crate) projs: Vec<Projection>,
@@ -516,12 +517,7 @@ impl NetworkBuilder {
                 reason: format!("dt must be positive and finite, not {dt}"),
             });
         }
-        if !self.objects.pops.is_empty() {
-            return Err(Error::Invalid {
-                object: "network".into(),
-                reason: "dt must be set before populations are added".into(),
-            });
-        }
+        self.before_populations("dt")?;
         self.objects.dt = dt;
         Ok(self)
     }
@@ -547,14 +543,22 @@ impl NetworkBuilder {
     ///
     /// When populations have already been added.
     pub fn precision(mut self, precision: Precision) -> Result<NetworkBuilder> {
-        if !self.objects.pops.is_empty() {
-            return Err(Error::Invalid {
-                object: "network".into(),
-                reason: "the precision must be set before populations are added".into(),
-            });
-        }
+        self.before_populations("the precision")?;
         self.objects.precision = precision;
         Ok(self)
+    }
+
+    /// Refuses to set `what` once populations have been added (they were
+    /// made with its old value).
+    fn before_populations(&self, what: &str) -> Result<()> {
+        if self.objects.pops.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid {
+                object: "network".into(),
+                reason: format!("{what} must be set before populations are added"),
+            })
+        }
     }
 
     /// Sets the seed of every random number of the network (connectors,
@@ -2217,8 +2221,8 @@ impl Network {
         self.objects.seed
     }
 
-    /// The precision the populations store their neurons' attributes in
-    /// ([`NetworkBuilder::precision`]).
+    /// The precision the populations and projections store their
+    /// attributes in ([`NetworkBuilder::precision`]).
     pub fn precision(&self) -> Precision {
         self.objects.precision
     }
