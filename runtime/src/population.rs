@@ -201,11 +201,7 @@ pub(crate) fn restore(mut m: AttrMut<'_>, s: &Snapshot) {
     match s {
         Snapshot::Scalar(v) if m.is_scalar() => m.set(0, *v),
         Snapshot::Array(v) if !m.is_scalar() && m.len() == v.len() => m.copy_from(v),
-        Snapshot::ArrayF32(v) if !m.is_scalar() && m.len() == v.len() => {
-            for (i, &x) in v.iter().enumerate() {
-                m.set(i, f64::from(x));
-            }
-        }
+        // An `f32` snapshot comes from `f32` storage, restored above.
         _ => {}
     }
 }
