@@ -15,6 +15,7 @@
 //! `cargo bench --bench rate`
 
 use annarchy::prelude::*;
+use annarchy::runtime::memory;
 use divan::counter::{BytesCount, ItemsCount};
 
 fn main() {
@@ -194,13 +195,14 @@ fn dense_step(bencher: divan::Bencher, threads: usize, precision: Precision) {
 
 /// STREAM's triad over three arrays of 4 M values (96 MiB, far beyond the
 /// caches), on one thread or split between two: the bytes moved per second
-/// are the machine's memory bandwidth.
+/// are the machine's memory bandwidth. The arrays are in huge pages where
+/// the system gives them, as the synapses of the weighted sums are.
 #[divan::bench(args = [1, 2])]
 fn stream_triad(bencher: divan::Bencher, threads: usize) {
     const N: usize = 4 << 20;
-    let b = vec![1.0f64; N];
-    let c = vec![2.0f64; N];
-    let mut a = vec![0.0f64; N];
+    let b = memory::filled(1.0f64, N);
+    let c = memory::filled(2.0f64, N);
+    let mut a = memory::filled(0.0f64, N);
     let s = std::hint::black_box(3.0);
     let triad = |a: &mut [f64], b: &[f64], c: &[f64]| {
         for ((a, &b), &c) in a.iter_mut().zip(b).zip(c) {

@@ -129,6 +129,12 @@ impl Connectivity {
         self.pre_ranks.len()
     }
 
+    /// Moves a large array of pre-synaptic ranks into huge pages
+    /// ([`crate::memory`]): connectors build it by pushing.
+    pub(crate) fn rehouse(&mut self) {
+        crate::memory::rehouse(&mut self.pre_ranks);
+    }
+
     /// The number of post-synaptic neurons with synapses (ANNarchy's
     /// `proj.size`).
     pub fn nb_dendrites(&self) -> usize {

@@ -19,6 +19,7 @@ pub mod image;
 pub mod inputs;
 pub mod io;
 pub mod math;
+pub mod memory;
 pub mod model;
 pub mod monitor;
 pub mod network;

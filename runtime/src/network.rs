@@ -621,6 +621,8 @@ impl NetworkBuilder {
         conn: Connectivity,
         connector: ConnectorInfo,
     ) -> ProjId<S> {
+        let mut conn = conn;
+        conn.rehouse();
         let nd = conn.nb_dendrites();
         let structural = crate::structural::Structural::new(&conn);
         let info = state.info();

@@ -207,6 +207,7 @@ impl Projection {
         self.version += 1;
         self.structural.include(&conn);
         self.conn = conn;
+        self.conn.rehouse();
         self.state = state;
         self.pre_weights = PreWeights::new();
         let max_delay = self.conn.max_delay();

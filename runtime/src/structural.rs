@@ -147,15 +147,14 @@ impl<'a> Remap<'a> {
     /// `old` rearranged by `map` (an old index, or [`Self::NEW`] for a value
     /// from `new`).
     fn remapped<T: Copy>(map: &[u32], old: &[T], mut new: impl FnMut() -> T) -> Vec<T> {
-        map.iter()
-            .map(|&o| {
-                if o == Self::NEW {
-                    new()
-                } else {
-                    old[o as usize]
-                }
-            })
-            .collect()
+        let values = map.iter().map(|&o| {
+            if o == Self::NEW {
+                new()
+            } else {
+                old[o as usize]
+            }
+        });
+        crate::memory::collected(map.len(), values)
     }
 }
 
@@ -421,6 +420,7 @@ fn restructure(
     }
     let max_delay = conn.max_delay() as usize;
     proj.conn = conn;
+    proj.conn.rehouse();
     proj.psp = vec![0.0; proj.conn.nb_dendrites()];
     proj.pre_weights.invalidate();
     if matches!(proj.conn.delays, Delays::PerSynapse(_)) {

@@ -2007,11 +2007,16 @@ fn synapse_state(
             (Locality::SemiGlobal, _) => {
                 quote!(self.#n = ::std::vec![#v; conn.nb_dendrites()];)
             }
-            (Locality::Local, Real::F64) if a.name == "w" => quote!(self.w = conn.weights.clone();),
-            (Locality::Local, Real::F32) if a.name == "w" => {
-                quote!(self.w = conn.weights.iter().map(|&w| w as f32).collect();)
+            (Locality::Local, Real::F64) if a.name == "w" => {
+                quote!(self.w = #rt::memory::copied(&conn.weights);)
             }
-            (Locality::Local, _) => quote!(self.#n = ::std::vec![#v; conn.nb_synapses()];),
+            (Locality::Local, Real::F32) if a.name == "w" => quote! {
+                self.w = #rt::memory::collected(
+                    conn.nb_synapses(),
+                    conn.weights.iter().map(|&w| w as f32),
+                );
+            },
+            (Locality::Local, _) => quote!(self.#n = #rt::memory::filled(#v, conn.nb_synapses());),
         }
     });
     let connect_rands = m.randoms.iter().enumerate().map(|(k, r)| {
@@ -2019,7 +2024,7 @@ fn synapse_state(
         match r.locality {
             Locality::Global => quote!(),
             Locality::SemiGlobal => quote!(self.#n = ::std::vec![0.0; conn.nb_dendrites()];),
-            Locality::Local => quote!(self.#n = ::std::vec![0.0; conn.nb_synapses()];),
+            Locality::Local => quote!(self.#n = #rt::memory::filled(0.0, conn.nb_synapses());),
         }
     });
     let remaps = m.attributes.iter().map(|a| {
@@ -2066,7 +2071,7 @@ fn synapse_state(
         (
             quote!(_last_event: ::std::vec::Vec<i64>,),
             quote!(_last_event: ::std::vec::Vec::new(),),
-            quote!(self._last_event = ::std::vec![-10000; conn.nb_synapses()];),
+            quote!(self._last_event = #rt::memory::filled(-10000i64, conn.nb_synapses());),
             quote!(self._last_event = map.synapses(&self._last_event, -10000);),
             quote!(self._last_event.fill(-10000);),
             quote! {
