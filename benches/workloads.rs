@@ -42,7 +42,9 @@
 //! measured|always` (how the pieces of a step use the threads:
 //! `ThreadSplit::Measured`, the default, or `Always`), `--precision
 //! double|single` (the neurons' arrays in `f64`, the default, or in `f32`:
-//! `Precision::Single`). Unknown arguments
+//! `Precision::Single`), `--timing` (the time of each phase of a step,
+//! measured by `Network::set_measure_time`, printed to stderr; the
+//! measuring itself costs time). Unknown arguments
 //! end the program with status 2. `benches/peers/compare.sh` runs these
 //! workloads next to the peers'.
 
@@ -81,7 +83,7 @@ annarchy::neuron! {
 
 const USAGE: &str = "usage: workloads --workload coba|cuba|izhikevich|rate_sparse|rate_dense \
 [--threads N] [--seed S] [--duration MS | --steps N] [--split measured|always] \
-[--precision double|single]";
+[--precision double|single] [--timing]";
 
 /// The networks this program runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +146,8 @@ struct Options {
     seed: u64,
     /// Simulated time (ms), given to `simulate`.
     duration_ms: f64,
+    /// Whether to measure and print the time of each phase of a step.
+    timing: bool,
 }
 
 impl Options {
@@ -157,6 +161,7 @@ impl Options {
         let mut seed = 42;
         let mut duration = None;
         let mut steps: Option<u64> = None;
+        let mut timing = false;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             if arg == "--bench" {
@@ -164,6 +169,10 @@ impl Options {
             }
             if arg == "--help" || arg == "-h" {
                 return Ok(None);
+            }
+            if arg == "--timing" {
+                timing = true;
+                continue;
             }
             let mut value = || args.next().ok_or(format!("{arg} needs a value"));
             match arg.as_str() {
@@ -213,6 +222,7 @@ impl Options {
             precision,
             seed,
             duration_ms,
+            timing,
         }))
     }
 
@@ -316,6 +326,20 @@ fn spiking_results(
     ))
 }
 
+/// Simulates the workload's duration; returns the wall time in seconds.
+/// With `--timing`, the time of each phase of the step goes to stderr.
+fn simulate(net: &mut Network, opts: &Options) -> annarchy::Result<f64> {
+    net.set_thread_split(opts.split);
+    net.set_measure_time(opts.timing);
+    let start = Instant::now();
+    net.simulate(opts.duration_ms)?;
+    let t_sim = start.elapsed().as_secs_f64();
+    if opts.timing {
+        eprintln!("{}", net.timing());
+    }
+    Ok(t_sim)
+}
+
 /// COBA or CUBA, built by the examples' `network` functions, with the
 /// spikes of all neurons recorded.
 fn vogels_abbott(opts: &Options) -> annarchy::Result<Measures> {
@@ -361,10 +385,7 @@ fn vogels_abbott(opts: &Options) -> annarchy::Result<Measures> {
     let rss_after = resident_kib();
     let t_build = start.elapsed().as_secs_f64();
 
-    net.set_thread_split(opts.split);
-    let start = Instant::now();
-    net.simulate(opts.duration_ms)?;
-    let t_sim = start.elapsed().as_secs_f64();
+    let t_sim = simulate(&mut net, opts)?;
 
     let projections = [AnyProj::from(ce), AnyProj::from(ci)];
     let (synaptic_events, results) = spiking_results(&mut net, m, &projections, neurons, ne)?;
@@ -404,10 +425,7 @@ fn izhikevich(opts: &Options) -> annarchy::Result<Measures> {
     let rss_after = resident_kib();
     let t_build = start.elapsed().as_secs_f64();
 
-    net.set_thread_split(opts.split);
-    let start = Instant::now();
-    net.simulate(opts.duration_ms)?;
-    let t_sim = start.elapsed().as_secs_f64();
+    let t_sim = simulate(&mut net, opts)?;
 
     let projections = [AnyProj::from(exc_proj), AnyProj::from(inh_proj)];
     let (synaptic_events, mut results) =
@@ -453,10 +471,7 @@ fn rate(opts: &Options) -> annarchy::Result<Measures> {
     let rss_after = resident_kib();
     let t_build = start.elapsed().as_secs_f64();
 
-    net.set_thread_split(opts.split);
-    let start = Instant::now();
-    net.simulate(opts.duration_ms)?;
-    let t_sim = start.elapsed().as_secs_f64();
+    let t_sim = simulate(&mut net, opts)?;
 
     let steps = net.get_current_step();
     let n_synapses = net.nb_synapses(proj);

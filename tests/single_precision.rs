@@ -418,3 +418,69 @@ fn reset_restores_single_precision_synapses() -> annarchy::Result<()> {
     assert!(all_f32(&net.proj_get(stdp, "w")?));
     Ok(())
 }
+
+annarchy::neuron! {
+    /// A neuron that only shows what it receives: `g_exc` holds the sum of
+    /// the weights of the spikes that arrived this step.
+    struct Receiver {
+        equations: "
+            dv/dt = -v + g_exc
+        ",
+        spike: "v > 1000.0",
+        reset: "v = 0.0",
+    }
+}
+
+/// The conductance of [`Receiver`] at the step the spikes of eleven sources
+/// arrive: one synapse of weight 1 (source 0), ten of weight 1e-8.
+fn arrived(precision: Precision, threads: usize) -> annarchy::Result<f64> {
+    let mut b = Network::builder()
+        .dt(0.1)?
+        .precision(precision)?
+        .threads(threads)
+        .thread_split(ThreadSplit::Always);
+    let src = b.spike_source_array("src", &vec![vec![0.0]; 11])?;
+    let post = b.population::<Receiver>("post", 1)?;
+    let mut triplets = vec![(0, 0, 1.0)];
+    triplets.extend((1..11).map(|j| (j, 0, 1e-8)));
+    b.projection::<DefaultSpikingSynapse>(src, post, "exc")
+        .connect_from_sparse(&triplets)?;
+    let m = b.monitor(post, &["g_exc"])?;
+    let mut net = b.build()?;
+    net.simulate(1.0)?;
+    let g: Vec<f64> = net
+        .monitor_get(m, "g_exc")?
+        .values
+        .into_iter()
+        .flatten()
+        .filter(|&g| g != 0.0)
+        .collect();
+    assert_eq!(g.len(), 1, "the spikes arrive at one step: {g:?}");
+    Ok(g[0])
+}
+
+/// In single precision, each spike of `g_target += w` adds its weight to
+/// the `f32` conductance in `f32`, one after the other in the order of the
+/// sources, as ANNarchy's `float` networks do: a weight below half a unit
+/// in the last place of the conductance leaves it unchanged (summed first
+/// and rounded once, the ten small weights would count).
+#[test]
+fn spikes_add_to_single_precision_conductances_one_by_one() -> annarchy::Result<()> {
+    let small = 1e-8f32;
+    let one_by_one = (0..10).fold(1.0f32, |g, _| g + small);
+    let summed_first = (1.0 + 10.0 * f64::from(small)) as f32;
+    assert_ne!(one_by_one, summed_first);
+    for threads in [1, 2] {
+        assert_eq!(
+            arrived(Precision::Single, threads)?,
+            f64::from(one_by_one),
+            "{threads} threads"
+        );
+    }
+    assert_relative_eq!(
+        arrived(Precision::Double, 1)?,
+        1.0 + 10.0 * f64::from(small),
+        max_relative = 1e-9
+    );
+    Ok(())
+}

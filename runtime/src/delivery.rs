@@ -55,12 +55,14 @@ impl PreWeights {
 }
 
 /// Adds the weights of the outgoing synapses of each neuron of `spikes`
-/// (pre-synaptic ranks) to `g[post]`.
-pub(crate) fn deliver<T: Real>(
+/// (pre-synaptic ranks) to `g[post]`. A conductance in single precision
+/// takes each weight in single precision, one spike after the other (the
+/// sum of two `f32` computed in `f64` and rounded once is their `f32` sum).
+pub(crate) fn deliver<T: Real, G: Real>(
     index: &SpikeIndex,
     weights: &[T],
     spikes: &[u32],
-    g: &mut [f64],
+    g: &mut [G],
     team: Option<&Team>,
 ) {
     let events: usize = spikes.iter().map(|&j| index.row(j as usize).len()).sum();
@@ -78,12 +80,12 @@ pub(crate) fn deliver<T: Real>(
 /// [`deliver`] for the post-synaptic ranks `off..off + g.len()`, `g`
 /// holding their conductances. The post-synaptic ranks of a pre-synaptic
 /// neuron are ascending, so those in the range are found by bisection.
-fn deliver_range<T: Real>(
+fn deliver_range<T: Real, G: Real>(
     index: &SpikeIndex,
     weights: &[T],
     spikes: &[u32],
     off: usize,
-    g: &mut [f64],
+    g: &mut [G],
 ) {
     let whole = off == 0 && g.len() >= index.post_dendrite.len();
     let (lo, hi) = (off as u32, (off + g.len()) as u32);
@@ -98,7 +100,8 @@ fn deliver_range<T: Real>(
             w = &w[a..b];
         }
         for (&p, &w) in posts.iter().zip(w) {
-            g[p as usize - off] += w.to_f64();
+            let g = &mut g[p as usize - off];
+            *g = G::from_f64(g.to_f64() + w.to_f64());
         }
     }
 }

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::geometry::Geometry;
 use crate::inputs::{Schedule, SpikeSourceArray, TimedArray, TimedPoisson};
 use crate::model::{
-    AttrRef, Locality, MAX_LINKED, ModelInfo, NeuronCtx, NeuronModel, NeuronState, Precision,
-    RngCtx, SpikeEvents, SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
+    AttrMut, AttrRef, Locality, MAX_LINKED, ModelInfo, NeuronCtx, NeuronModel, NeuronState,
+    Precision, RngCtx, SpikeEvents, SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
 };
 use crate::monitor::{Monitor, MonitorOptions, Recorded, Recording, Source};
 use crate::population::{AttrValue, Population};
@@ -3039,6 +3039,11 @@ fn transmit_spikes(
             }
         }
     }
+    if let Some(g) = g
+        && deliver_in_single_precision(proj, pops, g, team)
+    {
+        return;
+    }
     match g {
         Some(g) => pops[post].state.take_array(g, scratch),
         None => std::mem::swap(&mut pops[post].sums[proj.target_index], scratch),
@@ -3114,6 +3119,81 @@ fn transmit_spikes(
     match g {
         Some(g) => pops[post].state.put_array(g, scratch),
         None => std::mem::swap(&mut pops[post].sums[proj.target_index], scratch),
+    }
+}
+
+/// Delivers the spikes of a projection whose synapse only adds `w` to the
+/// conductance (attribute `g`) of its post-synaptic population, when that
+/// conductance is stored in single precision: in place, each weight added
+/// in `f32`, without the copy to and from `f64` that the other synapses
+/// write through. Whether it did (otherwise nothing changed).
+fn deliver_in_single_precision(
+    proj: &mut Projection,
+    pops: &mut [Population],
+    g: usize,
+    team: Option<&Team>,
+) -> bool {
+    let Projection {
+        pre,
+        post,
+        conn,
+        state,
+        index,
+        pre_weights,
+        delivered_w,
+        ..
+    } = proj;
+    let Some(w) = *delivered_w else {
+        return false;
+    };
+    let delay = match conn.delays {
+        Delays::None => 1,
+        Delays::Uniform(d) => d,
+        Delays::PerSynapse(_) => return false,
+    };
+    if state.has_axon_spike()
+        || !state.info().source.psp.trim().is_empty()
+        || !matches!(pops[*post].state.attr(g), AttrRef::ArrayF32(_))
+    {
+        return false;
+    }
+    let weights = match state.attr(w) {
+        AttrRef::Array(w) => pre_weights.get(index, w),
+        AttrRef::ArrayF32(w) => pre_weights.get(index, w),
+        AttrRef::Scalar(_) => return false,
+    };
+    let (spikes, post_state) = spikes_and_state(pops, *pre, *post, delay);
+    if let AttrMut::ArrayF32(g) = post_state.attr_mut(g) {
+        delivery::deliver(index, weights, spikes, g, team);
+    }
+    true
+}
+
+/// The spikes of population `pre` emitted `delay` steps before this step's
+/// transmission, and the state of population `post`, borrowed together
+/// (`pre` may be `post`).
+fn spikes_and_state(
+    pops: &mut [Population],
+    pre: usize,
+    post: usize,
+    delay: u32,
+) -> (&[u32], &mut dyn NeuronState) {
+    if pre == post {
+        let Population {
+            state,
+            spiked,
+            spike_ring,
+            spike_head,
+            ..
+        } = &mut pops[post];
+        let spikes = crate::population::delayed(spiked, spike_ring, *spike_head, delay);
+        (spikes, &mut **state)
+    } else if pre < post {
+        let (left, right) = pops.split_at_mut(post);
+        (left[pre].delayed_spikes(delay), &mut *right[0].state)
+    } else {
+        let (left, right) = pops.split_at_mut(pre);
+        (right[0].delayed_spikes(delay), &mut *left[post].state)
     }
 }
 
