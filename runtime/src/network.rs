@@ -3151,10 +3151,7 @@ fn deliver_in_single_precision(
         Delays::Uniform(d) => d,
         Delays::PerSynapse(_) => return false,
     };
-    if state.has_axon_spike()
-        || !state.info().source.psp.trim().is_empty()
-        || !matches!(pops[*post].state.attr(g), AttrRef::ArrayF32(_))
-    {
+    if state.has_axon_spike() || !state.info().source.psp.trim().is_empty() {
         return false;
     }
     let weights = match state.attr(w) {
@@ -3163,10 +3160,13 @@ fn deliver_in_single_precision(
         AttrRef::Scalar(_) => return false,
     };
     let (spikes, post_state) = spikes_and_state(pops, *pre, *post, delay);
-    if let AttrMut::ArrayF32(g) = post_state.attr_mut(g) {
-        delivery::deliver(index, weights, spikes, g, team);
+    match post_state.attr_mut(g) {
+        AttrMut::ArrayF32(g) => {
+            delivery::deliver(index, weights, spikes, g, team);
+            true
+        }
+        _ => false,
     }
-    true
 }
 
 /// The spikes of population `pre` emitted `delay` steps before this step's
