@@ -50,9 +50,9 @@ pub fn collected<T: Copy>(len: usize, values: impl IntoIterator<Item = T>) -> Ve
     v
 }
 
-/// Moves the values of `v` into huge pages when it is large enough and
-/// not there yet (an array built by pushing, whose pages are already
-/// chosen).
+/// Moves the values of `v` into a new array in huge pages when it is large
+/// enough: for an array built by pushing, whose pages were chosen as it
+/// grew.
 pub fn rehouse<T: Copy>(v: &mut Vec<T>) {
     if std::mem::size_of_val(v.as_slice()) >= HUGE_MIN_BYTES {
         *v = copied(v);
@@ -62,9 +62,13 @@ pub fn rehouse<T: Copy>(v: &mut Vec<T>) {
 /// Asks for huge pages for the whole pages within `bytes` bytes from `ptr`.
 #[cfg(target_os = "linux")]
 fn advise_huge(ptr: *const u8, bytes: usize) {
-    const PAGE: usize = 4096;
-    let start = (ptr as usize).next_multiple_of(PAGE);
-    let end = (ptr as usize + bytes) / PAGE * PAGE;
+    // SAFETY: `sysconf` only reads a setting of the system.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) })
+        .ok()
+        .filter(|&p| p > 0)
+        .unwrap_or(4096);
+    let start = (ptr as usize).next_multiple_of(page);
+    let end = (ptr as usize + bytes) / page * page;
     if end > start {
         // SAFETY: the range lies within one allocation of this process;
         // the advice only changes how the kernel backs the pages, not
