@@ -431,9 +431,26 @@ annarchy::neuron! {
     }
 }
 
+annarchy::synapse! {
+    /// `DefaultSpikingSynapse` written so that the run-time does not
+    /// recognise it: its spikes go through the generated `pre_spikes`.
+    struct ScaledSynapse {
+        parameters: "
+            scale = 1.0 : projection
+        ",
+        pre_spike: "
+            g_target += w * scale
+        ",
+    }
+}
+
 /// The conductance of [`Receiver`] at the step the spikes of eleven sources
-/// arrive: one synapse of weight 1 (source 0), ten of weight 1e-8.
-fn arrived(precision: Precision, threads: usize) -> annarchy::Result<f64> {
+/// arrive through synapses `S`: one synapse of weight 1 (source 0), ten of
+/// weight 1e-8.
+fn arrived<S: annarchy::runtime::model::SynapseModel>(
+    precision: Precision,
+    threads: usize,
+) -> annarchy::Result<f64> {
     let mut b = Network::builder()
         .dt(0.1)?
         .precision(precision)?
@@ -443,7 +460,7 @@ fn arrived(precision: Precision, threads: usize) -> annarchy::Result<f64> {
     let post = b.population::<Receiver>("post", 1)?;
     let mut triplets = vec![(0, 0, 1.0)];
     triplets.extend((1..11).map(|j| (j, 0, 1e-8)));
-    b.projection::<DefaultSpikingSynapse>(src, post, "exc")
+    b.projection::<S>(src, post, "exc")
         .connect_from_sparse(&triplets)?;
     let m = b.monitor(post, &["g_exc"])?;
     let mut net = b.build()?;
@@ -459,11 +476,13 @@ fn arrived(precision: Precision, threads: usize) -> annarchy::Result<f64> {
     Ok(g[0])
 }
 
-/// In single precision, each spike of `g_target += w` adds its weight to
-/// the `f32` conductance in `f32`, one after the other in the order of the
-/// sources, as ANNarchy's `float` networks do: a weight below half a unit
-/// in the last place of the conductance leaves it unchanged (summed first
-/// and rounded once, the ten small weights would count).
+/// In single precision, each spike adds its weight to the `f32`
+/// conductance in `f32`, one after the other in the order of the sources,
+/// as ANNarchy's `float` networks do: a weight below half a unit in the last
+/// place of the conductance leaves it unchanged (summed first and rounded
+/// once, the ten small weights would count). The same for the weights the
+/// run-time delivers (`DefaultSpikingSynapse`) and for a synapse's own
+/// `pre_spike` code.
 #[test]
 fn spikes_add_to_single_precision_conductances_one_by_one() -> annarchy::Result<()> {
     let small = 1e-8f32;
@@ -472,15 +491,21 @@ fn spikes_add_to_single_precision_conductances_one_by_one() -> annarchy::Result<
     assert_ne!(one_by_one, summed_first);
     for threads in [1, 2] {
         assert_eq!(
-            arrived(Precision::Single, threads)?,
+            arrived::<DefaultSpikingSynapse>(Precision::Single, threads)?,
             f64::from(one_by_one),
             "{threads} threads"
         );
+        assert_eq!(
+            arrived::<ScaledSynapse>(Precision::Single, threads)?,
+            f64::from(one_by_one),
+            "{threads} threads, generated pre_spike"
+        );
     }
-    assert_relative_eq!(
-        arrived(Precision::Double, 1)?,
-        1.0 + 10.0 * f64::from(small),
-        max_relative = 1e-9
-    );
+    for g in [
+        arrived::<DefaultSpikingSynapse>(Precision::Double, 1)?,
+        arrived::<ScaledSynapse>(Precision::Double, 1)?,
+    ] {
+        assert_relative_eq!(g, 1.0 + 10.0 * f64::from(small), max_relative = 1e-9);
+    }
     Ok(())
 }

@@ -917,6 +917,18 @@ pub trait NeuronState: CloneNeuronState + Send + Sync + 'static {
     fn put_array(&mut self, index: usize, other: &mut Vec<f64>) {
         let _ = (index, other);
     }
+    /// A state in single precision: lends the `f32` values of a per-neuron
+    /// attribute to `other` by exchanging the storage, until
+    /// [`put_array_f32`](Self::put_array_f32) gives them back. Whether it
+    /// did (the default: no, nothing changed).
+    fn take_array_f32(&mut self, index: usize, other: &mut Vec<f32>) -> bool {
+        let _ = (index, other);
+        false
+    }
+    /// Gives back the values lent by [`take_array_f32`](Self::take_array_f32).
+    fn put_array_f32(&mut self, index: usize, other: &mut Vec<f32>) {
+        let _ = (index, other);
+    }
     /// Recomputes the global operations (`mean(r)`, ...) the equations read
     /// (nothing, by default: a model that reads none).
     fn update_global_ops(&mut self) {}
@@ -1038,6 +1050,38 @@ pub trait SynapseState: CloneSynapseState + Send + Sync + 'static {
     /// True if the model reacts to axonal spikes.
     fn has_axon_spike(&self) -> bool {
         false
+    }
+    /// Whether [`pre_spikes_f32`](Self::pre_spikes_f32) and
+    /// [`pre_axon_spikes_f32`](Self::pre_axon_spikes_f32) round each event
+    /// as it is stored (states in single precision); otherwise the run-time
+    /// gives [`pre_spikes`](Self::pre_spikes) a copy of the conductance in
+    /// `f64`. False by default.
+    fn events_in_f32(&self) -> bool {
+        false
+    }
+    /// [`pre_spikes`](Self::pre_spikes) on a conductance stored in single
+    /// precision, each event's change rounded to `f32` as it is stored.
+    /// The default runs `pre_spikes` on a copy in `f64` and rounds once.
+    fn pre_spikes_f32(&mut self, ctx: &SynapseCtx<'_>, events: SpikeEvents<'_>, g: &mut [f32]) {
+        let mut wide: Vec<f64> = g.iter().map(|&x| f64::from(x)).collect();
+        self.pre_spikes(ctx, events, &mut wide);
+        for (g, &x) in g.iter_mut().zip(&wide) {
+            *g = x as f32;
+        }
+    }
+    /// [`pre_axon_spikes`](Self::pre_axon_spikes) on a conductance stored in
+    /// single precision, as [`pre_spikes_f32`](Self::pre_spikes_f32).
+    fn pre_axon_spikes_f32(
+        &mut self,
+        ctx: &SynapseCtx<'_>,
+        events: SpikeEvents<'_>,
+        g: &mut [f32],
+    ) {
+        let mut wide: Vec<f64> = g.iter().map(|&x| f64::from(x)).collect();
+        self.pre_axon_spikes(ctx, events, &mut wide);
+        for (g, &x) in g.iter_mut().zip(&wide) {
+            *g = x as f32;
+        }
     }
     /// Restores every attribute but `w` to its initial value.
     fn reset(&mut self);

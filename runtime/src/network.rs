@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::geometry::Geometry;
 use crate::inputs::{Schedule, SpikeSourceArray, TimedArray, TimedPoisson};
 use crate::model::{
-    AttrMut, AttrRef, Locality, MAX_LINKED, ModelInfo, NeuronCtx, NeuronModel, NeuronState,
-    Precision, RngCtx, SpikeEvents, SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
+    AttrRef, Locality, MAX_LINKED, ModelInfo, NeuronCtx, NeuronModel, NeuronState, Precision,
+    RngCtx, SpikeEvents, SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
 };
 use crate::monitor::{Monitor, MonitorOptions, Recorded, Recording, Source};
 use crate::population::{AttrValue, Population};
@@ -1393,6 +1393,8 @@ pub struct Network {
     pub(crate) objects: Objects,
     /// Storage swapped with a population's conductance while projections add to it.
     scratch: Vec<f64>,
+    /// Holds a conductance in single precision while spikes add to it.
+    scratch_f32: Vec<f32>,
     t: i64,
     threads: usize,
     /// The threads of the simulation (none for one thread).
@@ -2201,6 +2203,7 @@ impl Network {
             times,
             split,
             scratch: Vec::new(),
+            scratch_f32: Vec::new(),
             t: 0,
             threads,
             team,
@@ -2380,6 +2383,7 @@ impl Network {
             ..
         } = &mut self.objects;
         let scratch = &mut self.scratch;
+        let scratch_f32 = &mut self.scratch_f32;
         let times = &mut self.times;
         let split = &mut self.split;
         let policy = split.policy;
@@ -2403,7 +2407,7 @@ impl Network {
                     if let Some(source) = proj.source {
                         crate::copy::transmit(proj, &earlier[source], pops, scratch, team);
                     } else if pops[proj.pre].spiking() {
-                        transmit_spikes(proj, pops, scratch, t, dt, team);
+                        transmit_spikes(proj, pops, scratch, scratch_f32, t, dt, team);
                     } else {
                         transmit_rates(proj, pops, scratch, t, dt, team);
                     }
@@ -3009,11 +3013,14 @@ impl Network {
 
 /// Delivers the spikes that reach a projection this step (after its delay)
 /// to the post-synaptic conductances of its target, and adds its
-/// continuous transmission (`psp`), if any.
+/// continuous transmission (`psp`), if any. A conductance stored in single
+/// precision is lent as it is (`f32`) to a synapse that rounds each event
+/// as it is stored; otherwise as a copy in `f64`.
 fn transmit_spikes(
     proj: &mut Projection,
     pops: &mut [Population],
     scratch: &mut Vec<f64>,
+    scratch_f32: &mut Vec<f32>,
     t: i64,
     dt: f64,
     team: Option<&Team>,
@@ -3039,15 +3046,21 @@ fn transmit_spikes(
             }
         }
     }
-    if let Some(g) = g
-        && deliver_in_single_precision(proj, pops, g, team)
-    {
-        return;
-    }
-    match g {
-        Some(g) => pops[post].state.take_array(g, scratch),
-        None => std::mem::swap(&mut pops[post].sums[proj.target_index], scratch),
-    }
+    let mut target = match g {
+        Some(g)
+            if proj.state.events_in_f32() && pops[post].state.take_array_f32(g, scratch_f32) =>
+        {
+            Lent::Single(g, scratch_f32)
+        }
+        Some(g) => {
+            pops[post].state.take_array(g, scratch);
+            Lent::Wide(scratch)
+        }
+        None => {
+            std::mem::swap(&mut pops[post].sums[proj.target_index], scratch);
+            Lent::Wide(scratch)
+        }
+    };
     {
         let pre_pop = &pops[pre];
         let post_pop = &pops[post];
@@ -3096,18 +3109,32 @@ fn transmit_spikes(
             }
             _ => None,
         };
-        match weights {
-            Some((spikes, w)) => delivery::deliver(index, w, spikes, scratch, team),
-            None => state.pre_spikes(&ctx, arriving, scratch),
+        match (weights, &mut target) {
+            (Some((spikes, w)), Lent::Wide(g)) => delivery::deliver(index, w, spikes, g, team),
+            (Some((spikes, w)), Lent::Single(_, g)) => {
+                delivery::deliver(index, w, spikes, g, team);
+            }
+            (None, Lent::Wide(g)) => state.pre_spikes(&ctx, arriving, g),
+            (None, Lent::Single(_, g)) => state.pre_spikes_f32(&ctx, arriving, g),
         }
         // Axonal spikes (ANNarchy: openmp only) arrive the next step, without delay.
         if state.has_axon_spike() && !pre_pop.axonal.is_empty() {
-            state.pre_axon_spikes(&ctx, SpikeEvents::Neurons(&pre_pop.axonal), scratch);
+            let axonal = SpikeEvents::Neurons(&pre_pop.axonal);
+            match &mut target {
+                Lent::Wide(g) => state.pre_axon_spikes(&ctx, axonal, g),
+                Lent::Single(_, g) => state.pre_axon_spikes_f32(&ctx, axonal, g),
+            }
         }
         if !state.info().source.psp.trim().is_empty() {
             state.compute_psp(&ctx, psp);
             for (k, &p) in conn.post_ranks.iter().enumerate() {
-                scratch[p as usize] += psp[k];
+                match &mut target {
+                    Lent::Wide(g) => g[p as usize] += psp[k],
+                    Lent::Single(_, g) => {
+                        let g = &mut g[p as usize];
+                        *g = (f64::from(*g) + psp[k]) as f32;
+                    }
+                }
             }
         }
     }
@@ -3116,85 +3143,24 @@ fn transmit_spikes(
         proj.events[head].clear();
         proj.event_head = (head + 1) % proj.events.len();
     }
-    match g {
-        Some(g) => pops[post].state.put_array(g, scratch),
-        None => std::mem::swap(&mut pops[post].sums[proj.target_index], scratch),
-    }
-}
-
-/// Delivers the spikes of a projection whose synapse only adds `w` to the
-/// conductance (attribute `g`) of its post-synaptic population, when that
-/// conductance is stored in single precision: in place, each weight added
-/// in `f32`, without the copy to and from `f64` that the other synapses
-/// write through. Whether it did (otherwise nothing changed).
-fn deliver_in_single_precision(
-    proj: &mut Projection,
-    pops: &mut [Population],
-    g: usize,
-    team: Option<&Team>,
-) -> bool {
-    let Projection {
-        pre,
-        post,
-        conn,
-        state,
-        index,
-        pre_weights,
-        delivered_w,
-        ..
-    } = proj;
-    let Some(w) = *delivered_w else {
-        return false;
-    };
-    let delay = match conn.delays {
-        Delays::None => 1,
-        Delays::Uniform(d) => d,
-        Delays::PerSynapse(_) => return false,
-    };
-    if state.has_axon_spike() || !state.info().source.psp.trim().is_empty() {
-        return false;
-    }
-    let weights = match state.attr(w) {
-        AttrRef::Array(w) => pre_weights.get(index, w),
-        AttrRef::ArrayF32(w) => pre_weights.get(index, w),
-        AttrRef::Scalar(_) => return false,
-    };
-    let (spikes, post_state) = spikes_and_state(pops, *pre, *post, delay);
-    match post_state.attr_mut(g) {
-        AttrMut::ArrayF32(g) => {
-            delivery::deliver(index, weights, spikes, g, team);
-            true
+    match (target, g) {
+        (Lent::Single(g, lent), _) => pops[post].state.put_array_f32(g, lent),
+        (Lent::Wide(lent), Some(g)) => pops[post].state.put_array(g, lent),
+        (Lent::Wide(lent), None) => {
+            std::mem::swap(&mut pops[post].sums[proj.target_index], lent);
         }
-        _ => false,
     }
 }
 
-/// The spikes of population `pre` emitted `delay` steps before this step's
-/// transmission, and the state of population `post`, borrowed together
-/// (`pre` may be `post`).
-fn spikes_and_state(
-    pops: &mut [Population],
-    pre: usize,
-    post: usize,
-    delay: u32,
-) -> (&[u32], &mut dyn NeuronState) {
-    if pre == post {
-        let Population {
-            state,
-            spiked,
-            spike_ring,
-            spike_head,
-            ..
-        } = &mut pops[post];
-        let spikes = crate::population::delayed(spiked, spike_ring, *spike_head, delay);
-        (spikes, &mut **state)
-    } else if pre < post {
-        let (left, right) = pops.split_at_mut(post);
-        (left[pre].delayed_spikes(delay), &mut *right[0].state)
-    } else {
-        let (left, right) = pops.split_at_mut(pre);
-        (right[0].delayed_spikes(delay), &mut *left[post].state)
-    }
+/// What a spiking projection adds to during its transmission, lent by the
+/// post-synaptic population: a conductance in `f32` as it is stored, or a
+/// conductance or weighted sum in `f64`.
+enum Lent<'a> {
+    /// `f64` values.
+    Wide(&'a mut Vec<f64>),
+    /// The `f32` values of a conductance (attribute `.0` of the population)
+    /// in single precision.
+    Single(usize, &'a mut Vec<f32>),
 }
 
 /// When a monitor records a variable within a step.

@@ -439,7 +439,12 @@ impl Population {
 
     /// The spikes emitted `d` steps before the current step's transmission (`d >= 1`).
     pub fn delayed_spikes(&self, d: u32) -> &[u32] {
-        delayed(&self.spiked, &self.spike_ring, self.spike_head, d)
+        if d <= 1 || self.spike_ring.is_empty() {
+            return &self.spiked;
+        }
+        let n = self.spike_ring.len();
+        let back = (d as usize - 1) % n;
+        &self.spike_ring[(self.spike_head + n - back) % n]
     }
 
     /// Index of attribute `name`, or an error with a suggestion.
@@ -547,20 +552,4 @@ impl Population {
             ring.fill(self.state.attr(ring.attr));
         }
     }
-}
-
-/// [`Population::delayed_spikes`] from the fields it reads, for a caller
-/// that borrows other fields of the population at the same time.
-pub(crate) fn delayed<'a>(
-    spiked: &'a [u32],
-    ring: &'a [Vec<u32>],
-    head: usize,
-    d: u32,
-) -> &'a [u32] {
-    if d <= 1 || ring.is_empty() {
-        return spiked;
-    }
-    let n = ring.len();
-    let back = (d as usize - 1) % n;
-    &ring[(head + n - back) % n]
 }

@@ -1251,8 +1251,33 @@ fn neuron_state(
             .iter()
             .enumerate()
             .filter(|(_, a)| a.locality == Locality::Local);
+        let locals: Vec<_> = locals.collect();
+        let single = match real {
+            Real::F64 => TokenStream::new(),
+            Real::F32 => {
+                let arrays = locals.iter().map(|(i, a)| {
+                    let n = ident(&a.name);
+                    quote!(#i => &mut self.#n,)
+                });
+                quote! {
+                    fn take_array_f32(&mut self, index: usize, other: &mut ::std::vec::Vec<f32>) -> bool {
+                        let lent = match index {
+                            #(#arrays)*
+                            _ => return false,
+                        };
+                        ::std::mem::swap(lent, other);
+                        true
+                    }
+                    fn put_array_f32(&mut self, index: usize, other: &mut ::std::vec::Vec<f32>) {
+                        // Giving back is the same exchange.
+                        self.take_array_f32(index, other);
+                    }
+                }
+            }
+        };
         let (takes, puts): (Vec<TokenStream>, Vec<TokenStream>) = locals
-            .map(|(i, a)| {
+            .iter()
+            .map(|&(i, a)| {
                 let n = ident(&a.name);
                 match real {
                     Real::F64 => (
@@ -1290,6 +1315,7 @@ fn neuron_state(
                     _ => {}
                 }
             }
+            #single
         }
     } else {
         TokenStream::new()
@@ -2105,8 +2131,8 @@ fn synapse_state(
         )
     };
     let spiking_fns = if m.spiking || !low.pre_spike.is_empty() || !low.event_driven.is_empty() {
-        let pre = synapse_events(&e, low, &low.pre_spike, true, true);
-        let post = synapse_events(&e, low, &low.post_spike, false, true);
+        let pre = synapse_events(&e, low, &low.pre_spike, true, true, Real::F64);
+        let post = synapse_events(&e, low, &low.post_spike, false, true, Real::F64);
         let merged = m
             .source
             .get("pre_axon_spike")
@@ -2114,10 +2140,35 @@ fn synapse_state(
             == m.source
                 .get("pre_spike")
                 .map(|t| t.split_whitespace().collect::<String>());
-        let axon = synapse_events(&e, low, &low.pre_axon_spike, true, merged);
+        let axon = synapse_events(&e, low, &low.pre_axon_spike, true, merged, Real::F64);
         let has_post = !low.post_spike.is_empty();
         let has_axon = !low.pre_axon_spike.is_empty();
+        // In single precision, the same events on conductances stored in
+        // `f32`, each change rounded as it is stored.
+        let single = match store {
+            Real::F64 => TokenStream::new(),
+            Real::F32 => {
+                let pre = synapse_events(&e, low, &low.pre_spike, true, true, Real::F32);
+                let axon = synapse_events(&e, low, &low.pre_axon_spike, true, merged, Real::F32);
+                quote! {
+                    fn events_in_f32(&self) -> bool {
+                        true
+                    }
+                    #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
+                    fn pre_spikes_f32(&mut self, ctx: &#rt::model::SynapseCtx<'_>, events: #rt::model::SpikeEvents<'_>, g: &mut [f32]) {
+                        #linked
+                        #pre
+                    }
+                    #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
+                    fn pre_axon_spikes_f32(&mut self, ctx: &#rt::model::SynapseCtx<'_>, events: #rt::model::SpikeEvents<'_>, g: &mut [f32]) {
+                        #linked
+                        #axon
+                    }
+                }
+            }
+        };
         quote! {
+            #single
             #[allow(non_snake_case, unused_variables, unused_mut, clippy::all)]
             fn pre_spikes(&mut self, ctx: &#rt::model::SynapseCtx<'_>, events: #rt::model::SpikeEvents<'_>, g: &mut [f64]) {
                 #linked
@@ -2446,6 +2497,7 @@ fn synapse_events(
     events: &[(Vec<Stmt>, bool)],
     pre: bool,
     integrate: bool,
+    g_type: Real,
 ) -> TokenStream {
     let m = e.model;
     if events.is_empty() && (!pre || !integrate || low.event_driven.is_empty()) {
@@ -2535,9 +2587,13 @@ fn synapse_events(
     };
     let uses_g = used.contains(&Var::Attr("g_target".into()));
     let (g_load, g_store) = if uses_g {
+        let (load, store) = (
+            g_type.to_f64(quote!(g[post_rank])),
+            g_type.cast_f64(quote!(g_target)),
+        );
         (
-            quote!(let mut g_target = g[post_rank];),
-            quote!(g[post_rank] = g_target;),
+            quote!(let mut g_target = #load;),
+            quote!(g[post_rank] = #store;),
         )
     } else {
         (TokenStream::new(), TokenStream::new())
@@ -2561,11 +2617,12 @@ fn synapse_events(
     } else {
         quote!(let k = index.syn_dendrite[s] as usize;)
     };
+    let g_ty = g_type.ty();
     if pre {
         quote! {
             #globals
             let index = ctx.index;
-            let mut on_event = |s: usize, j: usize, post_rank: usize, g: &mut [f64]| {
+            let mut on_event = |s: usize, j: usize, post_rank: usize, g: &mut [#g_ty]| {
                 #k_load
                 #dend
                 #(#semi_loads)*
