@@ -6,6 +6,10 @@
 use annarchy::prelude::*;
 use approx::assert_relative_eq;
 
+#[path = "common/receivers.rs"]
+mod receivers;
+use receivers::{Receiver, ScaledSynapse};
+
 /// Whether every value is an `f32` (stored in single precision).
 fn all_f32(values: &[f64]) -> bool {
     values
@@ -417,31 +421,6 @@ fn reset_restores_single_precision_synapses() -> annarchy::Result<()> {
     assert_eq!(row_weights(&net, 3)?, expected);
     assert!(all_f32(&net.proj_get(stdp, "w")?));
     Ok(())
-}
-
-annarchy::neuron! {
-    /// A neuron that only shows what it receives: `g_exc` holds the sum of
-    /// the weights of the spikes that arrived this step.
-    struct Receiver {
-        equations: "
-            dv/dt = -v + g_exc
-        ",
-        spike: "v > 1000.0",
-        reset: "v = 0.0",
-    }
-}
-
-annarchy::synapse! {
-    /// `DefaultSpikingSynapse` written so that the run-time does not
-    /// recognise it: its spikes go through the generated `pre_spikes`.
-    struct ScaledSynapse {
-        parameters: "
-            scale = 1.0 : projection
-        ",
-        pre_spike: "
-            g_target += w * scale
-        ",
-    }
 }
 
 /// The conductance of [`Receiver`] at the step the spikes of eleven sources

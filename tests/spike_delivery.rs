@@ -5,30 +5,9 @@
 
 use annarchy::prelude::*;
 
-annarchy::neuron! {
-    /// A neuron that only shows what it receives: `g_exc` holds the sum of
-    /// the weights of the spikes that arrived this step.
-    struct Receiver {
-        equations: "
-            dv/dt = -v + g_exc
-        ",
-        spike: "v > 1000.0",
-        reset: "v = 0.0",
-    }
-}
-
-annarchy::synapse! {
-    /// `DefaultSpikingSynapse` written so that the run-time does not
-    /// recognise it: its spikes go through the generated `pre_spikes`.
-    struct ScaledSynapse {
-        parameters: "
-            scale = 1.0 : projection
-        ",
-        pre_spike: "
-            g_target += w * scale
-        ",
-    }
-}
+#[path = "common/receivers.rs"]
+mod receivers;
+use receivers::{Receiver, ScaledSynapse};
 
 fn times(steps: &[i64], dt: f64) -> Vec<f64> {
     steps.iter().map(|&s| s as f64 * dt).collect()
