@@ -488,3 +488,51 @@ fn spikes_add_to_single_precision_conductances_one_by_one() -> annarchy::Result<
     }
     Ok(())
 }
+
+annarchy::neuron! {
+    /// A spiking neuron that spikes in each step where `fire` is 1.
+    struct Emitter {
+        parameters: "fire = 0",
+        equations: "v = fire + 0.0 * g_exc",
+        spike: "v > 0.5",
+        reset: "v = 0",
+    }
+}
+
+/// A spiking transpose adds the weights of the spikes it delivers as a
+/// projection does: in single precision one after the other, each rounded
+/// to `f32` as it is stored.
+#[test]
+fn a_spiking_transpose_rounds_each_spike_in_single_precision() -> annarchy::Result<()> {
+    let small = 1e-8f32;
+    let one_by_one = (0..10).fold(1.0f32, |g, _| g + small);
+    for threads in [1, 2] {
+        let mut b = Network::builder()
+            .precision(Precision::Single)?
+            .threads(threads)
+            .thread_split(ThreadSplit::Always);
+        let a = b.population::<Receiver>("a", 1)?;
+        let s = b.population::<Emitter>("s", 11)?;
+        let mut triplets = vec![(0, 0, 1.0)];
+        triplets.extend((1..11).map(|j| (0, j, 1e-8)));
+        let orig = b
+            .projection::<DefaultSpikingSynapse>(a, s, "exc")
+            .connect_from_sparse(&triplets)?;
+        b.transpose(orig, "exc").connect()?;
+        let m = b.monitor(a, &["g_exc"])?;
+        let mut net = b.build()?;
+        net.set(s, "fire", 1.0)?;
+        net.step();
+        net.set(s, "fire", 0.0)?;
+        net.simulate(1.0)?;
+        let g: Vec<f64> = net
+            .monitor_get(m, "g_exc")?
+            .values
+            .into_iter()
+            .flatten()
+            .filter(|&g| g != 0.0)
+            .collect();
+        assert_eq!(g, vec![f64::from(one_by_one)], "{threads} threads");
+    }
+    Ok(())
+}

@@ -105,6 +105,7 @@ use crate::connectors::ConnectorInfo;
 use crate::convolution::{Operation, SharedState};
 use crate::delivery;
 use crate::error::{Error, Result};
+use crate::math::Real;
 use crate::model::{
     AttrMut, AttrRef, Locality, ModelInfo, ModelKind, ModelSource, SynapseCtx, SynapseModel,
     SynapseState, split_dendrites,
@@ -740,16 +741,46 @@ fn refresh(reader: &mut Projection, source: &Projection, pops: &[Population]) {
     *psp = vec![0.0; conn.nb_dendrites()];
 }
 
+/// Adds the weights `w` of a spiking transpose's synapses, in pre-synaptic
+/// order, to the conductances `g` of the post-synaptic neurons of the
+/// pre-synaptic neurons in `spikes`.
+fn deliver_transposed<G: Real>(
+    index: &SpikeIndex,
+    w: &Weights<'_>,
+    spikes: &[u32],
+    g: &mut [G],
+    team: Option<&Team>,
+) {
+    match *w {
+        Weights::PerSynapse(AttrRef::Array(w)) => delivery::deliver(index, w, spikes, g, team),
+        Weights::PerSynapse(AttrRef::ArrayF32(w)) => {
+            delivery::deliver(index, w, spikes, g, team);
+        }
+        Weights::PerSynapse(AttrRef::Scalar(_)) => unreachable!("a scalar is `Weights::One`"),
+        Weights::One(v) => {
+            for &i in spikes {
+                for &j in index.posts_of(i as usize) {
+                    let g = &mut g[j as usize];
+                    *g = G::from_f64(g.to_f64() + v);
+                }
+            }
+        }
+        Weights::PerDendrite(_) => unreachable!("refused when the transpose is made"),
+    }
+}
+
 /// The transmission of a copy or a transpose `reader` of the projection
 /// `source` (the network lends it from the projections made before
 /// `reader`): its weighted sums added to its target, or, for a spiking
 /// transpose, the spikes of its pre-synaptic population delivered to the
-/// conductance `g_target`.
+/// conductance `g_target` (in single precision, to its `f32` values, each
+/// spike rounded as it is stored).
 pub(crate) fn transmit(
     reader: &mut Projection,
     source: &Projection,
     pops: &mut [Population],
     scratch: &mut Vec<f64>,
+    scratch_f32: &mut Vec<f32>,
     team: Option<&Team>,
 ) {
     refresh(reader, source, pops);
@@ -786,36 +817,25 @@ pub(crate) fn transmit(
             let Some(g) = pops[post].g_index.get(target).copied().flatten() else {
                 return;
             };
-            pops[post].state.take_array(g, scratch);
-            let spikes = &pops[pre].spiked;
-            match w {
-                // The synapses of the transpose in pre-synaptic order are
-                // those of the original in storage order: its weights are
-                // already in the order delivery reads them.
-                Weights::PerSynapse(w) => {
-                    debug_assert!(
-                        index
-                            .pre_synapses
-                            .iter()
-                            .enumerate()
-                            .all(|(p, &s)| transpose.synapses[s as usize] as usize == p)
-                    );
-                    match w {
-                        AttrRef::Array(w) => delivery::deliver(index, w, spikes, scratch, team),
-                        AttrRef::ArrayF32(w) => delivery::deliver(index, w, spikes, scratch, team),
-                        AttrRef::Scalar(_) => unreachable!("a scalar is `Weights::One`"),
-                    }
-                }
-                Weights::One(v) => {
-                    for &i in spikes {
-                        for &j in index.posts_of(i as usize) {
-                            scratch[j as usize] += v;
-                        }
-                    }
-                }
-                Weights::PerDendrite(_) => unreachable!("refused when the transpose is made"),
+            // The synapses of the transpose in pre-synaptic order are those
+            // of the original in storage order: its weights are already in
+            // the order delivery reads them.
+            debug_assert!(
+                !matches!(w, Weights::PerSynapse(_))
+                    || index
+                        .pre_synapses
+                        .iter()
+                        .enumerate()
+                        .all(|(p, &s)| transpose.synapses[s as usize] as usize == p)
+            );
+            if pops[post].state.take_array_f32(g, scratch_f32) {
+                deliver_transposed(index, &w, &pops[pre].spiked, scratch_f32, team);
+                pops[post].state.put_array_f32(g, scratch_f32);
+            } else {
+                pops[post].state.take_array(g, scratch);
+                deliver_transposed(index, &w, &pops[pre].spiked, scratch, team);
+                pops[post].state.put_array(g, scratch);
             }
-            pops[post].state.put_array(g, scratch);
             return;
         }
         let r = Network::linked(&pops[pre], pre_links, conn)[0];

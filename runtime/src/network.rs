@@ -2405,7 +2405,14 @@ impl Network {
             if proj.transmission && pops[proj.post].enabled {
                 split.transmission[i].run(team, policy, |team| {
                     if let Some(source) = proj.source {
-                        crate::copy::transmit(proj, &earlier[source], pops, scratch, team);
+                        crate::copy::transmit(
+                            proj,
+                            &earlier[source],
+                            pops,
+                            scratch,
+                            scratch_f32,
+                            team,
+                        );
                     } else if pops[proj.pre].spiking() {
                         transmit_spikes(proj, pops, scratch, scratch_f32, t, dt, team);
                     } else {
