@@ -2490,7 +2490,9 @@ fn condition_parts(
 
 /// Code of `pre_spikes` (`pre`) or `post_spikes`: for each synapse reached
 /// by an event, the exact integration of the event-driven variables since
-/// the synapse's last event, then the statements in order.
+/// the synapse's last event, then the statements in order. `g_type` is the
+/// type of the conductances `g` (`f32` in single precision, where each
+/// change of `g_target` is rounded as it is stored).
 fn synapse_events(
     e: &Emitter<'_>,
     low: &Lowered,
