@@ -618,10 +618,9 @@ impl NetworkBuilder {
         (pre, post): (usize, usize),
         target: String,
         state: Box<dyn SynapseState>,
-        conn: Connectivity,
+        mut conn: Connectivity,
         connector: ConnectorInfo,
     ) -> ProjId<S> {
-        let mut conn = conn;
         conn.rehouse();
         let nd = conn.nb_dendrites();
         let structural = crate::structural::Structural::new(&conn);
