@@ -40,15 +40,9 @@ neuron! {
     }
 }
 
-neuron! {
-    /// A spiking neuron that spikes in each step where `fire` is 1.
-    struct Emitter {
-        parameters: "fire = 0",
-        equations: "v = fire + 0.0 * g_exc",
-        spike: "v > 0.5",
-        reset: "v = 0",
-    }
-}
+#[path = "common/emitter.rs"]
+mod emitter;
+use emitter::Emitter;
 
 /// A dense `post x pre` matrix whose entries all differ, with holes.
 fn matrix(post: usize, pre: usize) -> Vec<Vec<Option<f64>>> {

@@ -6,8 +6,11 @@
 use annarchy::prelude::*;
 use approx::assert_relative_eq;
 
+#[path = "common/emitter.rs"]
+mod emitter;
 #[path = "common/receivers.rs"]
 mod receivers;
+use emitter::Emitter;
 use receivers::{Receiver, ScaledSynapse};
 
 /// Whether every value is an `f32` (stored in single precision).
@@ -423,9 +426,29 @@ fn reset_restores_single_precision_synapses() -> annarchy::Result<()> {
     Ok(())
 }
 
+/// The small weight of [`arrived`]: below half a unit in the last place of
+/// 1 in `f32`.
+const SMALL: f32 = 1e-8;
+
+/// 1 plus ten times [`SMALL`], added one after the other in `f32`.
+fn one_by_one() -> f32 {
+    (0..10).fold(1.0f32, |g, _| g + SMALL)
+}
+
+/// The nonzero values of `g_exc` that monitor `m` recorded.
+fn nonzero_g_exc(net: &mut Network, m: MonitorId) -> annarchy::Result<Vec<f64>> {
+    Ok(net
+        .monitor_get(m, "g_exc")?
+        .values
+        .into_iter()
+        .flatten()
+        .filter(|&g| g != 0.0)
+        .collect())
+}
+
 /// The conductance of [`Receiver`] at the step the spikes of eleven sources
 /// arrive through synapses `S`: one synapse of weight 1 (source 0), ten of
-/// weight 1e-8.
+/// weight [`SMALL`].
 fn arrived<S: annarchy::runtime::model::SynapseModel>(
     precision: Precision,
     threads: usize,
@@ -438,19 +461,13 @@ fn arrived<S: annarchy::runtime::model::SynapseModel>(
     let src = b.spike_source_array("src", &vec![vec![0.0]; 11])?;
     let post = b.population::<Receiver>("post", 1)?;
     let mut triplets = vec![(0, 0, 1.0)];
-    triplets.extend((1..11).map(|j| (j, 0, 1e-8)));
+    triplets.extend((1..11).map(|j| (j, 0, f64::from(SMALL))));
     b.projection::<S>(src, post, "exc")
         .connect_from_sparse(&triplets)?;
     let m = b.monitor(post, &["g_exc"])?;
     let mut net = b.build()?;
     net.simulate(1.0)?;
-    let g: Vec<f64> = net
-        .monitor_get(m, "g_exc")?
-        .values
-        .into_iter()
-        .flatten()
-        .filter(|&g| g != 0.0)
-        .collect();
+    let g = nonzero_g_exc(&mut net, m)?;
     assert_eq!(g.len(), 1, "the spikes arrive at one step: {g:?}");
     Ok(g[0])
 }
@@ -464,9 +481,8 @@ fn arrived<S: annarchy::runtime::model::SynapseModel>(
 /// `pre_spike` code.
 #[test]
 fn spikes_add_to_single_precision_conductances_one_by_one() -> annarchy::Result<()> {
-    let small = 1e-8f32;
-    let one_by_one = (0..10).fold(1.0f32, |g, _| g + small);
-    let summed_first = (1.0 + 10.0 * f64::from(small)) as f32;
+    let one_by_one = one_by_one();
+    let summed_first = (1.0 + 10.0 * f64::from(SMALL)) as f32;
     assert_ne!(one_by_one, summed_first);
     for threads in [1, 2] {
         assert_eq!(
@@ -484,19 +500,9 @@ fn spikes_add_to_single_precision_conductances_one_by_one() -> annarchy::Result<
         arrived::<DefaultSpikingSynapse>(Precision::Double, 1)?,
         arrived::<ScaledSynapse>(Precision::Double, 1)?,
     ] {
-        assert_relative_eq!(g, 1.0 + 10.0 * f64::from(small), max_relative = 1e-9);
+        assert_relative_eq!(g, 1.0 + 10.0 * f64::from(SMALL), max_relative = 1e-9);
     }
     Ok(())
-}
-
-annarchy::neuron! {
-    /// A spiking neuron that spikes in each step where `fire` is 1.
-    struct Emitter {
-        parameters: "fire = 0",
-        equations: "v = fire + 0.0 * g_exc",
-        spike: "v > 0.5",
-        reset: "v = 0",
-    }
 }
 
 /// A spiking transpose adds the weights of the spikes it delivers as a
@@ -504,8 +510,6 @@ annarchy::neuron! {
 /// to `f32` as it is stored.
 #[test]
 fn a_spiking_transpose_rounds_each_spike_in_single_precision() -> annarchy::Result<()> {
-    let small = 1e-8f32;
-    let one_by_one = (0..10).fold(1.0f32, |g, _| g + small);
     for threads in [1, 2] {
         let mut b = Network::builder()
             .precision(Precision::Single)?
@@ -514,7 +518,7 @@ fn a_spiking_transpose_rounds_each_spike_in_single_precision() -> annarchy::Resu
         let a = b.population::<Receiver>("a", 1)?;
         let s = b.population::<Emitter>("s", 11)?;
         let mut triplets = vec![(0, 0, 1.0)];
-        triplets.extend((1..11).map(|j| (0, j, 1e-8)));
+        triplets.extend((1..11).map(|j| (0, j, f64::from(SMALL))));
         let orig = b
             .projection::<DefaultSpikingSynapse>(a, s, "exc")
             .connect_from_sparse(&triplets)?;
@@ -525,14 +529,11 @@ fn a_spiking_transpose_rounds_each_spike_in_single_precision() -> annarchy::Resu
         net.step();
         net.set(s, "fire", 0.0)?;
         net.simulate(1.0)?;
-        let g: Vec<f64> = net
-            .monitor_get(m, "g_exc")?
-            .values
-            .into_iter()
-            .flatten()
-            .filter(|&g| g != 0.0)
-            .collect();
-        assert_eq!(g, vec![f64::from(one_by_one)], "{threads} threads");
+        assert_eq!(
+            nonzero_g_exc(&mut net, m)?,
+            vec![f64::from(one_by_one())],
+            "{threads} threads"
+        );
     }
     Ok(())
 }
