@@ -52,6 +52,12 @@ impl PreWeights {
         }
         &self.values
     }
+
+    /// The weights in pre-synaptic order as [`PreWeights::get`] last
+    /// copied them.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
 }
 
 /// Adds the weights of the outgoing synapses of each neuron of `spikes`
@@ -80,7 +86,7 @@ pub(crate) fn deliver<T: Real, G: Real>(
 /// [`deliver`] for the post-synaptic ranks `off..off + g.len()`, `g`
 /// holding their conductances. The post-synaptic ranks of a pre-synaptic
 /// neuron are ascending, so those in the range are found by bisection.
-fn deliver_range<T: Real, G: Real>(
+pub(crate) fn deliver_range<T: Real, G: Real>(
     index: &SpikeIndex,
     weights: &[T],
     spikes: &[u32],
@@ -89,17 +95,31 @@ fn deliver_range<T: Real, G: Real>(
 ) {
     let whole = off == 0 && g.len() >= index.post_dendrite.len();
     let (lo, hi) = (off as u32, (off + g.len()) as u32);
+    deliver_spans(index, weights, spikes, off, g, |_, posts| {
+        if whole {
+            0..posts.len()
+        } else {
+            posts.partition_point(|&p| p < lo)..posts.partition_point(|&p| p < hi)
+        }
+    });
+}
+
+/// Adds the weights of the outgoing synapses of each neuron `j` of
+/// `spikes` whose entries `span(j, posts)` of its row (`posts`, its
+/// post-synaptic ranks) reach the post-synaptic ranks `off..off + g.len()`.
+pub(crate) fn deliver_spans<T: Real, G: Real>(
+    index: &SpikeIndex,
+    weights: &[T],
+    spikes: &[u32],
+    off: usize,
+    g: &mut [G],
+    span: impl Fn(usize, &[u32]) -> std::ops::Range<usize>,
+) {
     for &j in spikes {
         let r = index.row(j as usize);
-        let mut posts = &index.pre_posts[r.clone()];
-        let mut w = &weights[r];
-        if !whole {
-            let a = posts.partition_point(|&p| p < lo);
-            let b = posts.partition_point(|&p| p < hi);
-            posts = &posts[a..b];
-            w = &w[a..b];
-        }
-        for (&p, &w) in posts.iter().zip(w) {
+        let posts = &index.pre_posts[r.clone()];
+        let s = span(j as usize, posts);
+        for (&p, &w) in posts[s.clone()].iter().zip(&weights[r][s]) {
             let g = &mut g[p as usize - off];
             *g = G::from_f64(g.to_f64() + w.to_f64());
         }

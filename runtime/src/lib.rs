@@ -3,6 +3,7 @@
 
 #![warn(missing_docs)]
 
+pub mod arrivals;
 pub mod bold;
 pub mod callbacks;
 pub mod connectivity;

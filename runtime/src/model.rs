@@ -709,6 +709,10 @@ pub struct NeuronCtx<'a> {
     pub last_spike: &'a [i64],
     /// The threads to split the update over (`None`: this thread only).
     pub team: Option<&'a Team>,
+    /// Spikes to add to the conductances before updating them (only when
+    /// [`NeuronState::arrival_attrs`] lists them; `None` when the
+    /// transmission phase delivered them).
+    pub arrivals: Option<&'a crate::arrivals::Arrivals<'a>>,
 }
 
 /// Where a spiking population's update writes this step's spikes.
@@ -928,6 +932,13 @@ pub trait NeuronState: CloneNeuronState + Send + Sync + 'static {
     /// Gives back the values lent by [`take_array_f32`](Self::take_array_f32).
     fn put_array_f32(&mut self, index: usize, other: &mut Vec<f32>) {
         let _ = (index, other);
+    }
+    /// The conductances (attribute indices) that [`NeuronState::update`]
+    /// passes, in this order, to [`NeuronCtx::arrivals`] for each part of
+    /// the population before updating it. None by default: the
+    /// transmission phase delivers the spikes.
+    fn arrival_attrs(&self) -> &'static [usize] {
+        &[]
     }
     /// Recomputes the global operations (`mean(r)`, ...) the equations read
     /// (nothing, by default: a model that reads none).

@@ -2,6 +2,7 @@
 //! [`NetworkBuilder`] whose [`build`](NetworkBuilder::build) is ANNarchy's
 //! `compile()`, and simulated step by step in ANNarchy's order (SPEC.md 5).
 
+use crate::arrivals::Arrivals;
 use crate::callbacks::{Callback, CallbackFn};
 use crate::connectivity::{Connectivity, Delays, LilBuilder, SpikeIndex};
 use crate::connectors::{self, ConnectorInfo, Side, Value};
@@ -648,6 +649,9 @@ impl NetworkBuilder {
             events: Vec::new(),
             event_head: 0,
             pre_weights: PreWeights::new(),
+            deferred: false,
+            arriving: Vec::new(),
+            cuts: crate::arrivals::RowCuts::default(),
             delivered_w,
             connector,
             structural,
@@ -953,8 +957,10 @@ impl NetworkBuilder {
             objects.projs[k].post_links = post_links;
         }
         // Spiking: conductances, spike histories, per-synapse event rings.
+        let nprojs = objects.projs.len();
         for pop in &mut objects.pops {
             if pop.spiking() {
+                pop.arrivals = Vec::with_capacity(nprojs);
                 let info = pop.state.info();
                 pop.g_index = pop
                     .targets
@@ -2395,13 +2401,20 @@ impl Network {
             }
         }
         let mut lap = Lap::start(times.enabled);
-        // 2. Transmission: weighted sums, and spikes into conductances.
+        for m in monitors.iter_mut() {
+            m.due_now = m.due(t);
+        }
+        crate::arrivals::plan(pops, projs, monitors, bold);
+        // 2. Transmission: weighted sums, and spikes into conductances (or
+        // kept for the update of their population to deliver).
         for i in 0..projs.len() {
             // A copied or transposed projection reads the synapses of an
             // earlier one, lent from the part of the slice before it.
             let (earlier, rest) = projs.split_at_mut(i);
             let proj = &mut rest[0];
-            if proj.transmission && pops[proj.post].enabled {
+            if proj.deferred {
+                crate::arrivals::defer(proj, &pops[proj.pre], team);
+            } else if proj.transmission && pops[proj.post].enabled {
                 split.transmission[i].run(team, policy, |team| {
                     if let Some(source) = proj.source {
                         crate::copy::transmit(
@@ -2424,7 +2437,6 @@ impl Network {
         crate::bold::accumulate(bold, pops, t);
         // 3. Conductances are recorded after the spikes arrive, before the update.
         for m in monitors.iter_mut() {
-            m.due_now = m.due(t);
             if m.due_now {
                 record(m, pops, projs, t, Phase::BeforeUpdate);
             }
@@ -2468,8 +2480,11 @@ impl Network {
                 spiked,
                 last_spike,
                 axonal,
+                arrivals,
                 ..
             } = pop;
+            let arrivals = Arrivals::new(projs, arrivals);
+            let arrivals = (!arrivals.is_empty()).then_some(&arrivals);
             split.neuron[i].run(team, policy, |team| {
                 state.update(&NeuronCtx {
                     t,
@@ -2478,6 +2493,7 @@ impl Network {
                     constants,
                     last_spike,
                     team,
+                    arrivals,
                 });
                 if spiking {
                     state.spike_gather(
@@ -2488,6 +2504,7 @@ impl Network {
                             constants,
                             last_spike: &[],
                             team,
+                            arrivals: None,
                         },
                         SpikeOut {
                             spiked,

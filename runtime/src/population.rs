@@ -162,6 +162,12 @@ pub(crate) struct Population {
     /// Mean firing rate (`compute_firing_rate`): `r`'s index, the window in
     /// ms, the spikes of each of its steps, and the count per neuron.
     pub rate: Option<RateWindow>,
+    /// Spiking: whether the update delivers this step's spikes
+    /// ([`crate::arrivals::plan`]), and from which projections (index,
+    /// position of the conductance among the update's
+    /// [`NeuronState::arrival_attrs`](crate::model::NeuronState::arrival_attrs)).
+    pub fuse: bool,
+    pub arrivals: Vec<(usize, usize)>,
 }
 
 /// The sliding window of `compute_firing_rate`.
@@ -316,6 +322,8 @@ impl Population {
             spike_head: 0,
             g_index: Vec::new(),
             rate: None,
+            fuse: false,
+            arrivals: Vec::new(),
         }
     }
 

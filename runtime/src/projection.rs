@@ -69,6 +69,12 @@ pub(crate) struct Projection {
     /// [`Projection::rewire`], so that a projection reading this one
     /// notices them.
     pub version: u64,
+    /// Whether the post-synaptic population's update delivers this step's
+    /// spikes ([`crate::arrivals::plan`]), and those spikes.
+    pub deferred: bool,
+    pub arriving: Vec<u32>,
+    /// Where the rows of `index` cross the parts of a split update.
+    pub cuts: crate::arrivals::RowCuts,
 }
 
 impl Projection {
@@ -159,6 +165,8 @@ impl Projection {
     pub fn prepare_spikes(&mut self, pre: &mut Population, post_size: usize) {
         self.index = SpikeIndex::new(&self.conn, pre.size(), post_size);
         self.event_head = 0;
+        self.arriving = Vec::with_capacity(pre.size());
+        self.cuts.clear();
         match &self.conn.delays {
             Delays::Uniform(d) if *d > 1 => {
                 pre.keep_spikes(*d as usize);
@@ -222,6 +230,7 @@ impl Projection {
             self.prepare_spikes(&mut pops[self.pre], post_size);
         } else {
             self.index = SpikeIndex::default();
+            self.cuts.clear();
             self.events = Vec::new();
             self.event_head = 0;
         }

@@ -443,6 +443,7 @@ fn restructure(
     }
     if pops[proj.pre].spiking() {
         proj.index = SpikeIndex::new(&proj.conn, pops[proj.pre].size(), pops[proj.post].size());
+        proj.cuts.clear();
     }
     Ok(())
 }

@@ -1243,7 +1243,22 @@ fn neuron_state(
     } else {
         None
     };
-    let local = local_neuron_loop(&gated, &low.local, spike);
+    // The update delivers the spikes to the conductances it writes, unless
+    // a population-wide equation, evaluated first, reads one of them.
+    let fuse = m.spiking
+        && !vars_of(&low.global)
+            .iter()
+            .any(|v| matches!(v, Var::Attr(a) if a.starts_with("g_")));
+    let (local, conductances) = local_neuron_loop(&gated, &low.local, spike, fuse);
+    let arrival_attrs = if conductances.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            fn arrival_attrs(&self) -> &'static [usize] {
+                &[#(#conductances),*]
+            }
+        }
+    };
     let spiking_fns = if m.spiking {
         let gather = spike_gather(&e, low);
         let locals = m
@@ -1408,6 +1423,7 @@ fn neuron_state(
                 #global
                 #local
             }
+            #arrival_attrs
             fn update_global_ops(&mut self) {
                 #(#gop_updates)*
             }
@@ -1485,9 +1501,19 @@ fn spike_mask_loop(m: &Model, cond: &TokenStream) -> TokenStream {
 /// period and writes the spike mask, so that `spike_gather` only resets the
 /// neurons that spike: one pass over the arrays instead of two, split over
 /// the threads with the update.
-fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt], spike: Option<&Expr>) -> TokenStream {
+///
+/// With `fuse`, each part first adds the spikes of the step to the
+/// conductances (`g_*`) the loop writes, through `ctx.arrivals` (see the
+/// run-time's `arrivals`): the second value lists their attribute indices,
+/// the order in which they are passed.
+fn local_neuron_loop(
+    e: &Emitter<'_>,
+    stmts: &[Stmt],
+    spike: Option<&Expr>,
+    fuse: bool,
+) -> (TokenStream, Vec<usize>) {
     if stmts.is_empty() {
-        return TokenStream::new();
+        return (TokenStream::new(), Vec::new());
     }
     let m = e.model;
     let rt = &e.rt;
@@ -1568,6 +1594,27 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt], spike: Option<&Expr>) -> T
     }
     let mut_slices: Vec<Ident> = muts.iter().map(|a| slice_ident(a)).collect();
     let mut_fields: Vec<Ident> = muts.iter().map(|a| ident(a)).collect();
+    let conductances: Vec<(usize, Ident)> = muts
+        .iter()
+        .filter(|a| fuse && a.starts_with("g_"))
+        .filter_map(|a| {
+            let index = m.attributes.iter().position(|x| x.name == *a)?;
+            Some((index, slice_ident(a)))
+        })
+        .collect();
+    let (arrivals, deliver) = if conductances.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        let g = conductances.iter().map(|(_, s)| s);
+        (
+            quote!(let _arrivals = ctx.arrivals;),
+            quote! {
+                if let Some(_arrivals) = _arrivals {
+                    _arrivals.deliver(off, &mut [#(&mut *#g),*]);
+                }
+            },
+        )
+    };
     let mut_loads = muts.iter().map(|a| {
         let n = ident(a);
         let s = slice_ident(a);
@@ -1646,14 +1693,16 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt], spike: Option<&Expr>) -> T
     // numbers it reads are moved into it (copies): captured by reference,
     // they would be read again after each store, which keeps the loop from
     // being vectorised.
-    quote! {
+    let code = quote! {
         #hoisted
         #sums_param
+        #arrivals
         #(let #read_slices = #read_sources;)*
         let body = move |off: usize, #(#mut_slices: &mut [#real],)* #mask_param #(#read_slices: &[#read_types]),*| {
             #off_use
             let n = #first.len();
             #(let #rest_mut = &mut #rest_mut[..n];)*
+            #deliver
             #mask_len
             #(let #read_slices = &#read_slices[..n];)*
             for i in 0..n {
@@ -1669,7 +1718,8 @@ fn local_neuron_loop(e: &Emitter<'_>, stmts: &[Stmt], spike: Option<&Expr>) -> T
             }
             _ => body(0, #(#mut_args,)* #mask_arg #(#read_slices),*),
         }
-    }
+    };
+    (code, conductances.into_iter().map(|(i, _)| i).collect())
 }
 
 /// Whether the spike condition can be evaluated for every neuron in a loop
