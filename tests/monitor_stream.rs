@@ -118,30 +118,42 @@ fn streamed_spikes_are_the_spikes_a_monitor_keeps() -> annarchy::Result<()> {
     let view = b.view(pop, [3, 7, 11, 19])?;
     let memory = b.monitor(&view, &["spike"])?;
     let streamed = b.monitor(&view, &["spike"])?;
+    // Streamed once it holds the spikes of 100 ms.
+    let late = b.monitor(&view, &["spike"])?;
     let mut net = b.build()?;
     net.monitor_stream(streamed, &dir)?;
-    net.simulate(300.0)?;
+    net.simulate(100.0)?;
+    let late_dir = dir.join("late");
+    net.monitor_stream(late, &late_dir)?;
+    net.simulate(200.0)?;
     for _ in 0..50 {
         net.step();
     }
     net.monitor_stream_close(streamed)?;
+    net.monitor_stream_close(late)?;
     let expected = net.monitor_spikes(memory)?;
-    let spikes = read_npy(&dir.join("spike.npy"));
-    assert_eq!(spikes.shape.len(), 2);
-    assert_eq!(spikes.shape[1], 2);
-    let pairs = i64s(&spikes);
-    let mut got: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
-    for pair in pairs.chunks(2) {
-        got.entry(pair[1] as u32).or_default().push(pair[0]);
-    }
-    // Spikes are written in the order of the steps.
-    assert!(pairs.chunks(2).is_sorted_by_key(|p| p[0]));
     let expected: BTreeMap<u32, Vec<i64>> = expected
         .into_iter()
         .filter(|(_, s)| !s.is_empty())
         .collect();
-    assert_eq!(got, expected);
-    assert!(got.values().map(Vec::len).sum::<usize>() > 40);
+    for dir in [&dir, &late_dir] {
+        let spikes = read_npy(&dir.join("spike.npy"));
+        assert_eq!(spikes.shape.len(), 2);
+        assert_eq!(spikes.shape[1], 2);
+        let pairs = i64s(&spikes);
+        let mut got: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
+        for pair in pairs.chunks(2) {
+            got.entry(pair[1] as u32).or_default().push(pair[0]);
+        }
+        // Spikes are written in the order of the steps, those held first.
+        assert!(
+            pairs.chunks(2).is_sorted_by_key(|p| p[0]),
+            "{}",
+            dir.display()
+        );
+        assert_eq!(got, expected, "{}", dir.display());
+        assert!(got.values().map(Vec::len).sum::<usize>() > 40);
+    }
     std::fs::remove_dir_all(&dir).ok();
     Ok(())
 }

@@ -63,13 +63,70 @@ pub struct Recording {
     pub values: Vec<Vec<f64>>,
 }
 
-/// With `keep_last = n`, drops the spikes of a neuron (steps, ascending)
-/// older than the last `n` steps before `t` once twice as many are held.
-pub(crate) fn bound_spikes(spikes: &mut Vec<i64>, n: usize, t: i64) {
-    if spikes.len() > 2 * n.max(1) {
-        let cutoff = t - n as i64;
-        let old = spikes.partition_point(|&x| x <= cutoff);
-        spikes.drain(..old);
+/// The spikes a monitor recorded, step after step: for each step with
+/// spikes, its number and the slots (positions among the recorded neurons)
+/// that spiked, in the order of their ranks. Recording a step appends to two arrays (4 bytes
+/// per spike, 16 per step with spikes), where one array per neuron would
+/// touch a different place of memory for each spike and grow each array
+/// on its own.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SpikeLog {
+    slots: Vec<u32>,
+    /// `(step, end of its slots in `slots`)` of each step with spikes.
+    steps: Vec<(i64, usize)>,
+}
+
+impl SpikeLog {
+    /// Records the spikes of step `t` (slots ascending).
+    pub fn push(&mut self, t: i64, slots: impl IntoIterator<Item = u32>) {
+        let before = self.slots.len();
+        self.slots.extend(slots);
+        if self.slots.len() > before {
+            self.steps.push((t, self.slots.len()));
+        }
+    }
+
+    /// With `keep_last = n`, drops the steps older than the last `n` steps
+    /// before `t` once more than twice as many steps with spikes are held
+    /// (each spike is moved at most once: amortised constant time).
+    pub fn bound(&mut self, n: usize, t: i64) {
+        if self.steps.len() > 2 * n.max(1) {
+            let cutoff = t - n as i64;
+            let old = self.steps.partition_point(|&(s, _)| s <= cutoff);
+            let Some(&(_, end)) = old.checked_sub(1).and_then(|k| self.steps.get(k)) else {
+                return;
+            };
+            self.slots.drain(..end);
+            self.steps.drain(..old);
+            for (_, e) in &mut self.steps {
+                *e -= end;
+            }
+        }
+    }
+
+    /// Forgets every spike.
+    pub fn clear(&mut self) {
+        self.slots.clear();
+        self.steps.clear();
+    }
+
+    /// Every spike as `(step, slot)`, in the order of the steps.
+    pub fn events(&self) -> impl Iterator<Item = (i64, u32)> + '_ {
+        let mut start = 0;
+        self.steps.iter().flat_map(move |&(t, end)| {
+            let slots = &self.slots[start..end];
+            start = end;
+            slots.iter().map(move |&s| (t, s))
+        })
+    }
+
+    /// The steps of the spikes of each of `n` slots, later than `after`.
+    pub fn by_slot(&self, n: usize, after: i64) -> Vec<Vec<i64>> {
+        let mut out = vec![Vec::new(); n];
+        for (t, s) in self.events().filter(|&(t, _)| t > after) {
+            out[s as usize].push(t);
+        }
+        out
     }
 }
 
@@ -147,10 +204,14 @@ pub(crate) struct Monitor {
     pub stops: Vec<i64>,
     /// Whether this step is recorded (decided once per step).
     pub due_now: bool,
-    /// Spikes: for each recorded neuron, the steps of its spikes.
-    pub spikes: Vec<Vec<i64>>,
+    /// Spikes: those recorded, by slot (position in `spike_ranks`).
+    pub spikes: SpikeLog,
     /// Spikes: the population rank of each recorded neuron.
     pub spike_ranks: Vec<u32>,
+    /// Spikes of a view: the slot of each rank of the population
+    /// (`u32::MAX` for the ranks not recorded); empty for a whole population,
+    /// whose slots are its ranks.
+    pub spike_slots: Vec<u32>,
     /// Rows (and steps of spikes) kept, if bounded.
     pub keep_last: Option<usize>,
     /// The last step at which spikes were recorded.
@@ -183,8 +244,9 @@ impl Monitor {
             starts: Vec::new(),
             stops: Vec::new(),
             due_now: false,
-            spikes: Vec::new(),
+            spikes: SpikeLog::default(),
             spike_ranks: Vec::new(),
+            spike_slots: Vec::new(),
             keep_last: None,
             last_spike_step: 0,
             stream: StreamSlot::default(),
@@ -226,12 +288,10 @@ impl Monitor {
         self.close_stream()?;
         let names = self.vars.iter().map(|(n, _)| n.as_str());
         let mut stream = MonitorStream::create(dir, names)?;
-        for (k, s) in self.spikes.iter_mut().enumerate() {
-            for &t in s.iter() {
-                stream.write_spike(t, self.spike_ranks[k]);
-            }
-            s.clear();
+        for (t, s) in self.spikes.events() {
+            stream.write_spike(t, self.spike_ranks[s as usize]);
         }
+        self.spikes.clear();
         self.stream.0 = Some(stream);
         self.drain_to_stream();
         self.sync_stream()
@@ -276,16 +336,10 @@ impl Monitor {
         let cutoff = self
             .keep_last
             .map_or(i64::MIN, |n| self.last_spike_step - n as i64);
-        let out = self
-            .spike_ranks
-            .iter()
-            .zip(&self.spikes)
-            .map(|(&r, s)| (r, s.iter().copied().filter(|&x| x > cutoff).collect()))
-            .collect();
+        let by_slot = self.spikes.by_slot(self.spike_ranks.len(), cutoff);
+        let out = self.spike_ranks.iter().copied().zip(by_slot).collect();
         if !keep {
-            for s in &mut self.spikes {
-                s.clear();
-            }
+            self.spikes.clear();
         }
         Ok(out)
     }
@@ -362,5 +416,59 @@ impl Monitor {
             self.steps[v].clear();
         }
         Ok(rec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SpikeLog;
+
+    /// Slots 0..3 spike at the steps where `(step + slot) % 3 == 0`.
+    fn log(steps: std::ops::Range<i64>, keep_last: Option<usize>) -> SpikeLog {
+        let mut log = SpikeLog::default();
+        for t in steps {
+            log.push(t, (0..3).filter(|s| (t + i64::from(*s)) % 3 == 0));
+            if let Some(n) = keep_last {
+                log.bound(n, t);
+            }
+        }
+        log
+    }
+
+    #[test]
+    fn spikes_come_back_by_step_and_by_slot() {
+        let log = log(0..7, None);
+        let events: Vec<(i64, u32)> = log.events().collect();
+        assert_eq!(
+            events,
+            [(0, 0), (1, 2), (2, 1), (3, 0), (4, 2), (5, 1), (6, 0)]
+        );
+        assert_eq!(
+            log.by_slot(3, i64::MIN),
+            [vec![0, 3, 6], vec![2, 5], vec![1, 4]]
+        );
+        assert_eq!(log.by_slot(3, 3), [vec![6], vec![5], vec![4]]);
+        // A step without spikes takes no room.
+        let mut quiet = SpikeLog::default();
+        quiet.push(0, []);
+        assert_eq!(quiet.events().count(), 0);
+        assert!(quiet.steps.is_empty());
+    }
+
+    #[test]
+    fn a_bounded_log_keeps_the_last_steps_within_twice_their_number() {
+        let n = 4;
+        for end in 1..40 {
+            let bounded = log(0..end, Some(n));
+            let full = log(0..end, None);
+            let cutoff = end - 1 - n as i64;
+            assert_eq!(
+                bounded.by_slot(3, cutoff),
+                full.by_slot(3, cutoff),
+                "{end} steps"
+            );
+            assert!(bounded.steps.len() <= 2 * n + 1, "{end} steps");
+            assert_eq!(bounded.steps.last().map(|s| s.1), Some(bounded.slots.len()));
+        }
     }
 }

@@ -447,7 +447,14 @@ impl Objects {
         let mut monitor = Monitor::new(name, source, recorded, period, period_offset, opts.start);
         monitor.keep_last = opts.keep_last;
         if monitor.vars.iter().any(|(_, r)| *r == Recorded::Spike) {
-            monitor.spikes = vec![Vec::new(); spike_ranks.len()];
+            if let Source::Population(p, Some(ranks)) = &monitor.source {
+                // The first slot of a rank listed twice records it.
+                let mut slots = vec![u32::MAX; self.pops[*p].size()];
+                for (k, &r) in ranks.iter().enumerate().rev() {
+                    slots[r as usize] = k as u32;
+                }
+                monitor.spike_slots = slots;
+            }
             monitor.spike_ranks = spike_ranks;
         }
         self.monitors.push(monitor);
@@ -2829,9 +2836,7 @@ impl Network {
                 for s in &mut m.steps {
                     s.clear();
                 }
-                for s in &mut m.spikes {
-                    s.clear();
-                }
+                m.spikes.clear();
                 m.offset = None;
             }
         }
@@ -3278,19 +3283,20 @@ fn record_spikes(m: &mut Monitor, pops: &[Population], t: i64) {
     if !m.vars.iter().any(|(_, r)| *r == Recorded::Spike) {
         return;
     }
-    let pop = &pops[*p];
-    for &i in &pop.spiked {
-        let slot = match ranks {
-            None => Some(i as usize),
-            Some(r) => r.iter().position(|&x| x == i),
-        };
-        if let (Some(s), Some(_)) = (&mut m.stream.0, slot) {
-            s.write_spike(t, i);
-        } else if let Some(k) = slot {
-            m.spikes[k].push(t);
-            if let Some(n) = m.keep_last {
-                crate::monitor::bound_spikes(&mut m.spikes[k], n, t);
-            }
+    let spiked = &pops[*p].spiked;
+    let slots = &m.spike_slots;
+    let recorded = spiked.iter().filter_map(|&i| match ranks {
+        None => Some(i),
+        Some(_) => Some(slots[i as usize]).filter(|&s| s != u32::MAX),
+    });
+    if let Some(s) = &mut m.stream.0 {
+        for slot in recorded {
+            s.write_spike(t, m.spike_ranks[slot as usize]);
+        }
+    } else {
+        m.spikes.push(t, recorded);
+        if let Some(n) = m.keep_last {
+            m.spikes.bound(n, t);
         }
     }
     m.last_spike_step = t;
