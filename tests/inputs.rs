@@ -56,6 +56,29 @@ fn current_injection_feeds_the_rate_as_current() -> annarchy::Result<()> {
     Ok(())
 }
 
+/// In single precision the current is the `f32` rate of one step before,
+/// added to the `f32` conductance as it is stored.
+#[test]
+fn current_injection_in_single_precision() -> annarchy::Result<()> {
+    let mut b = Network::builder().precision(Precision::Single)?;
+    let inp = b.population::<Sine>("inp", 3)?;
+    let out = b.population::<Reader>("out", 3)?;
+    b.projection::<CurrentInjection>(inp, out, "exc")
+        .connect_current()?;
+    let m_in = b.monitor(inp, &["r"])?;
+    let m_out = b.monitor(out, &["mp"])?;
+    let mut net = b.build()?;
+    net.simulate(20.0)?;
+    let r = net.monitor_get(m_in, "r")?.values;
+    let mp = net.monitor_get(m_out, "mp")?.values;
+    assert_eq!(mp[0], vec![0.0; 3]);
+    for k in 1..20 {
+        assert_eq!(mp[k], r[k - 1], "step {k}");
+        assert_abs_diff_eq!(mp[k][0], ((k - 1) as f64).sin(), epsilon = 1e-6);
+    }
+    Ok(())
+}
+
 #[test]
 fn current_injection_checks_its_populations() -> annarchy::Result<()> {
     let mut b = Network::builder();

@@ -861,21 +861,7 @@ pub(crate) fn transmit(
     }
     // The sums go to the target: `sum(target)`, or `g_target` of a
     // spiking population (a current injection).
-    let post_pop = &mut pops[post];
-    if post_pop.spiking() {
-        if let Some(g) = post_pop.g_index.get(target).copied().flatten() {
-            post_pop.state.take_array(g, scratch);
-            for (k, &p) in conn.post_ranks.iter().enumerate() {
-                scratch[p as usize] += psp[k];
-            }
-            post_pop.state.put_array(g, scratch);
-        }
-    } else {
-        let sums = &mut post_pop.sums[target];
-        for (k, &p) in conn.post_ranks.iter().enumerate() {
-            sums[p as usize] += psp[k];
-        }
-    }
+    pops[post].add_per_dendrite(target, &conn.post_ranks, psp, scratch, scratch_f32);
 }
 
 #[cfg(test)]

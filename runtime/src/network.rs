@@ -2435,7 +2435,7 @@ impl Network {
                     } else if pops[proj.pre].spiking() {
                         transmit_spikes(proj, pops, scratch, scratch_f32, t, dt, team);
                     } else {
-                        transmit_rates(proj, pops, scratch, t, dt, team);
+                        transmit_rates(proj, pops, scratch, scratch_f32, t, dt, team);
                     }
                 });
             }
@@ -3207,6 +3207,7 @@ fn transmit_rates(
     proj: &mut Projection,
     pops: &mut [Population],
     scratch: &mut Vec<f64>,
+    scratch_f32: &mut Vec<f32>,
     t: i64,
     dt: f64,
     team: Option<&Team>,
@@ -3214,22 +3215,13 @@ fn transmit_rates(
     with_synapse_ctx(proj, pops, t, dt, team, |state, ctx, psp, _| {
         state.compute_psp(ctx, psp);
     });
-    let post_pop = &mut pops[proj.post];
-    if post_pop.spiking() {
-        // A current injection: the sum goes into the conductance.
-        if let Some(g) = post_pop.g_index.get(proj.target_index).copied().flatten() {
-            post_pop.state.take_array(g, scratch);
-            for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
-                scratch[post as usize] += proj.psp[k];
-            }
-            post_pop.state.put_array(g, scratch);
-        }
-    } else {
-        let sums = &mut post_pop.sums[proj.target_index];
-        for (k, &post) in proj.conn.post_ranks.iter().enumerate() {
-            sums[post as usize] += proj.psp[k];
-        }
-    }
+    pops[proj.post].add_per_dendrite(
+        proj.target_index,
+        &proj.conn.post_ranks,
+        &proj.psp,
+        scratch,
+        scratch_f32,
+    );
 }
 
 /// Calls `f` with a projection's synapse state, the context of a step for

@@ -336,6 +336,44 @@ impl Population {
         self.state.info().spiking
     }
 
+    /// Adds `values[k]` to neuron `post_ranks[k]` of target `target`: to
+    /// its `sum(target)`, or in a spiking population to its conductance
+    /// `g_target` (a current injection; nothing without one), lent through
+    /// `scratch` (`f64`) or `scratch_f32` (an `f32` conductance, each sum
+    /// rounded once, as it is stored).
+    pub fn add_per_dendrite(
+        &mut self,
+        target: usize,
+        post_ranks: &[u32],
+        values: &[f64],
+        scratch: &mut Vec<f64>,
+        scratch_f32: &mut Vec<f32>,
+    ) {
+        if !self.spiking() {
+            let sums = &mut self.sums[target];
+            for (&p, &v) in post_ranks.iter().zip(values) {
+                sums[p as usize] += v;
+            }
+            return;
+        }
+        let Some(g) = self.g_index.get(target).copied().flatten() else {
+            return;
+        };
+        if self.state.take_array_f32(g, scratch_f32) {
+            for (&p, &v) in post_ranks.iter().zip(values) {
+                let g = &mut scratch_f32[p as usize];
+                *g = (f64::from(*g) + v) as f32;
+            }
+            self.state.put_array_f32(g, scratch_f32);
+        } else {
+            self.state.take_array(g, scratch);
+            for (&p, &v) in post_ranks.iter().zip(values) {
+                scratch[p as usize] += v;
+            }
+            self.state.put_array(g, scratch);
+        }
+    }
+
     /// Makes room for spikes delayed by up to `steps` steps (the spikes
     /// already kept stay at their distance from now).
     pub fn keep_spikes(&mut self, steps: usize) {
