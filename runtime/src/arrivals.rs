@@ -15,9 +15,11 @@
 //! projection, as listed, then ascending pre-synaptic rank of the spikes),
 //! rounded to `f32` one by one in single precision, before the same update.
 //! A step delivers this way only when nothing else would see the
-//! conductances between the two phases, or add to them in another way
-//! ([`plan`]); otherwise every projection into the population delivers in
-//! the transmission phase, as before.
+//! conductances between the two phases, or add to them in another way (a
+//! monitor of a `g_` variable due this step, a BOLD input reading the
+//! population, a projection whose spike does more than add its weight, a
+//! copy, a current injection, per-synapse delays); otherwise every
+//! projection into the population delivers in the transmission phase.
 
 use crate::bold::BoldInput;
 use crate::connectivity::{Delays, SpikeIndex};

@@ -309,12 +309,12 @@ impl BoldInput {
         }
     }
 
-    /// The sum of the variable over the neurons read, and their number.
     /// The population whose variable the input reads.
     pub(crate) fn reads(&self) -> usize {
         self.pre
     }
 
+    /// The sum of the variable over the neurons read, and their number.
     fn sum(&self, pops: &[Population]) -> (f64, usize) {
         let values = pops[self.pre].state.attr(self.attr);
         let at = |j: usize| values.get(j);

@@ -163,10 +163,11 @@ pub(crate) struct Population {
     /// ms, the spikes of each of its steps, and the count per neuron.
     pub rate: Option<RateWindow>,
     /// Spiking: whether the update delivers this step's spikes
-    /// ([`crate::arrivals::plan`]), and from which projections (index,
-    /// position of the conductance among the update's
-    /// [`NeuronState::arrival_attrs`](crate::model::NeuronState::arrival_attrs)).
+    /// ([`crate::arrivals::plan`]).
     pub fuse: bool,
+    /// Spiking: the projections whose spikes the update delivers this step
+    /// (index, position of the conductance among the update's
+    /// [`NeuronState::arrival_attrs`](crate::model::NeuronState::arrival_attrs)).
     pub arrivals: Vec<(usize, usize)>,
 }
 

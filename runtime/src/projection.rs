@@ -70,8 +70,9 @@ pub(crate) struct Projection {
     /// notices them.
     pub version: u64,
     /// Whether the post-synaptic population's update delivers this step's
-    /// spikes ([`crate::arrivals::plan`]), and those spikes.
+    /// spikes ([`crate::arrivals::plan`]).
     pub deferred: bool,
+    /// The spikes a deferred projection delivers this step.
     pub arriving: Vec<u32>,
     /// Where the rows of `index` cross the parts of a split update.
     pub cuts: crate::arrivals::RowCuts,
