@@ -179,12 +179,8 @@ fn way(proj: &Projection, pops: &[Population]) -> Way {
 /// up to date, and where the update splits its population over `team`,
 /// the rows' [`RowCuts`].
 pub(crate) fn defer(proj: &mut Projection, pre: &Population, team: Option<&Team>) {
-    let n = proj.index.post_dendrite.len();
-    if let Some(team) = team
-        && n >= PAR_MIN
-    {
-        // The parts of the macros' updates (aligned to 8 neurons).
-        proj.cuts.prepare(&proj.index, team, n, 8);
+    if let Some(team) = team {
+        prepare_cuts(proj, team);
     }
     let spikes = match proj.conn.delays {
         Delays::Uniform(d) => pre.delayed_spikes(d),
@@ -192,6 +188,12 @@ pub(crate) fn defer(proj: &mut Projection, pre: &Population, team: Option<&Team>
     };
     proj.arriving.clear();
     proj.arriving.extend_from_slice(spikes);
+    refresh_weights(proj);
+}
+
+/// Brings the weights in pre-synaptic order up to date, for a projection
+/// whose spikes the run-time delivers (`delivered_w`).
+fn refresh_weights(proj: &mut Projection) {
     let Projection {
         state,
         index,
@@ -207,6 +209,36 @@ pub(crate) fn defer(proj: &mut Projection, pre: &Population, team: Option<&Team>
             pre_weights.get(index, w);
         }
         _ => {}
+    }
+}
+
+/// Fills, before the first step, what spike delivery computes once and
+/// keeps: the weights in pre-synaptic order, and for the parts of `team`
+/// the [`RowCuts`] of the projections into populations whose update may
+/// deliver their spikes. A network does it when it starts, so that its
+/// steps allocate nothing (a step computes them again only after the
+/// weights or the rows changed, into the room they already have).
+pub(crate) fn prepare(projs: &mut [Projection], pops: &[Population], team: Option<&Team>) {
+    for proj in projs {
+        if !pops[proj.pre].spiking() {
+            continue;
+        }
+        refresh_weights(proj);
+        if let Some(team) = team
+            && !pops[proj.post].state.arrival_attrs().is_empty()
+        {
+            prepare_cuts(proj, team);
+        }
+    }
+}
+
+/// The [`RowCuts`] of a projection for the parts the macros' updates make
+/// on `team` (aligned to 8 neurons, when the population is large enough to
+/// be split).
+fn prepare_cuts(proj: &mut Projection, team: &Team) {
+    let n = proj.index.post_dendrite.len();
+    if n >= PAR_MIN {
+        proj.cuts.prepare(&proj.index, team, n, 8);
     }
 }
 

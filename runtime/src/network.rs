@@ -2195,7 +2195,7 @@ impl Network {
     }
 
     /// A network of these objects at step 0, with its threads started.
-    fn start(objects: Objects, threads: usize) -> Result<Network> {
+    fn start(mut objects: Objects, threads: usize) -> Result<Network> {
         let team = if threads > 1 {
             Some(
                 Team::new(threads)
@@ -2204,6 +2204,7 @@ impl Network {
         } else {
             None
         };
+        crate::arrivals::prepare(&mut objects.projs, &objects.pops, team.as_ref());
         let times = StepTimes::new(objects.pops.len(), objects.projs.len());
         let split = Choices::new(
             objects.pops.len(),
