@@ -65,10 +65,10 @@ pub struct Recording {
 
 /// The spikes a monitor recorded, step after step: for each step with
 /// spikes, its number and the slots (positions among the recorded neurons)
-/// that spiked, in the order of their ranks. Recording a step appends to two arrays (4 bytes
-/// per spike, 16 per step with spikes), where one array per neuron would
-/// touch a different place of memory for each spike and grow each array
-/// on its own.
+/// that spiked, in the order of their ranks. Recording a step appends to
+/// two arrays (4 bytes per spike, 16 per step with spikes), where one array
+/// per neuron would touch a different place of memory for each spike and
+/// grow each array on its own.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SpikeLog {
     slots: Vec<u32>,
@@ -77,7 +77,7 @@ pub(crate) struct SpikeLog {
 }
 
 impl SpikeLog {
-    /// Records the spikes of step `t` (slots ascending).
+    /// Records the spikes of step `t` (slots in the order of their ranks).
     pub fn push(&mut self, t: i64, slots: impl IntoIterator<Item = u32>) {
         let before = self.slots.len();
         self.slots.extend(slots);
