@@ -15,7 +15,7 @@ use crate::model::{
     RngCtx, SpikeEvents, SpikeOut, SynapseCtx, SynapseModel, SynapseState, VarRef,
 };
 use crate::monitor::{Monitor, MonitorOptions, Recorded, Recording, Source};
-use crate::population::{AttrValue, Population};
+use crate::population::{AttrValue, Population, add_at};
 use crate::projection::{Dendrite, Link, Projection};
 use crate::random::stream;
 use crate::split::{Choices, ThreadSplit};
@@ -3156,14 +3156,9 @@ fn transmit_spikes(
         }
         if !state.info().source.psp.trim().is_empty() {
             state.compute_psp(&ctx, psp);
-            for (k, &p) in conn.post_ranks.iter().enumerate() {
-                match &mut target {
-                    Lent::Wide(g) => g[p as usize] += psp[k],
-                    Lent::Single(_, g) => {
-                        let g = &mut g[p as usize];
-                        *g = (f64::from(*g) + psp[k]) as f32;
-                    }
-                }
+            match &mut target {
+                Lent::Wide(g) => add_at(g, &conn.post_ranks, psp),
+                Lent::Single(_, g) => add_at(g, &conn.post_ranks, psp),
             }
         }
     }

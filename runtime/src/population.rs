@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result, closest};
 use crate::geometry::Geometry;
+use crate::math::Real;
 use crate::model::{AttrMut, AttrRef, Locality, NeuronState, ValueType};
 use crate::random::RandomDistribution;
 use rand::Rng;
@@ -351,26 +352,18 @@ impl Population {
         scratch_f32: &mut Vec<f32>,
     ) {
         if !self.spiking() {
-            let sums = &mut self.sums[target];
-            for (&p, &v) in post_ranks.iter().zip(values) {
-                sums[p as usize] += v;
-            }
+            add_at(&mut self.sums[target], post_ranks, values);
             return;
         }
         let Some(g) = self.g_index.get(target).copied().flatten() else {
             return;
         };
         if self.state.take_array_f32(g, scratch_f32) {
-            for (&p, &v) in post_ranks.iter().zip(values) {
-                let g = &mut scratch_f32[p as usize];
-                *g = (f64::from(*g) + v) as f32;
-            }
+            add_at(scratch_f32, post_ranks, values);
             self.state.put_array_f32(g, scratch_f32);
         } else {
             self.state.take_array(g, scratch);
-            for (&p, &v) in post_ranks.iter().zip(values) {
-                scratch[p as usize] += v;
-            }
+            add_at(scratch, post_ranks, values);
             self.state.put_array(g, scratch);
         }
     }
@@ -598,5 +591,15 @@ impl Population {
         for ring in &mut self.rings {
             ring.fill(self.state.attr(ring.attr));
         }
+    }
+}
+
+/// Adds `values[k]` to `x[ranks[k]]`, each sum computed in `f64` and
+/// rounded once as it is stored (exact in `f64`; ANNarchy's `float`
+/// arithmetic in `f32`).
+pub(crate) fn add_at<G: Real>(x: &mut [G], ranks: &[u32], values: &[f64]) {
+    for (&r, &v) in ranks.iter().zip(values) {
+        let x = &mut x[r as usize];
+        *x = G::from_f64(x.to_f64() + v);
     }
 }
