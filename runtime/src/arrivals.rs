@@ -118,19 +118,26 @@ pub(crate) fn plan(
     for input in bold {
         pops[input.reads()].fuse = false;
     }
-    for proj in projs.iter_mut() {
-        proj.deferred = false;
-        if proj.transmission && pops[proj.post].fuse && way(proj, pops) == Way::Transmission {
-            pops[proj.post].fuse = false;
+    for (i, proj) in projs.iter().enumerate() {
+        if !proj.transmission || !pops[proj.post].fuse {
+            continue;
+        }
+        match way(proj, pops) {
+            Way::Update(slot) => pops[proj.post].arrivals.push((i, slot)),
+            Way::Nothing => {}
+            // One projection the update cannot deliver: none of them.
+            Way::Transmission => pops[proj.post].fuse = false,
         }
     }
-    for (i, proj) in projs.iter_mut().enumerate() {
-        if proj.transmission
-            && pops[proj.post].fuse
-            && let Way::Update(slot) = way(proj, pops)
-        {
-            proj.deferred = true;
-            pops[proj.post].arrivals.push((i, slot));
+    for proj in projs.iter_mut() {
+        proj.deferred = false;
+    }
+    for pop in pops.iter_mut() {
+        if !pop.fuse {
+            pop.arrivals.clear();
+        }
+        for &(i, _) in &pop.arrivals {
+            projs[i].deferred = true;
         }
     }
 }
