@@ -93,6 +93,15 @@ fn allocations(f: impl FnOnce()) -> usize {
     ALLOCATIONS.load(Ordering::SeqCst)
 }
 
+/// Number of allocations made by `steps` calls of `net.step()`.
+fn step_allocations(net: &mut Network, steps: usize) -> usize {
+    allocations(|| {
+        for _ in 0..steps {
+            net.step();
+        }
+    })
+}
+
 annarchy::neuron! {
     /// A leaky rate neuron with noise and a normalisation by the mean rate.
     pub struct NoisyLeaky {
@@ -165,21 +174,13 @@ fn step_allocates_nothing_with_one_thread() -> annarchy::Result<()> {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let (b, ids) = builder(1)?;
     let mut net = b.build()?;
-    let first = allocations(|| {
-        for _ in 0..10 {
-            net.step();
-        }
-    });
+    let first = step_allocations(&mut net, 10);
     assert_eq!(
         first, 0,
         "allocations in the first 10 steps with one thread"
     );
     let before = net.get(ids.out, "r")?;
-    let count = allocations(|| {
-        for _ in 0..100 {
-            net.step();
-        }
-    });
+    let count = step_allocations(&mut net, 100);
     assert_eq!(count, 0, "allocations in 100 steps with one thread");
     // The steps did simulate something.
     assert_eq!(net.get_current_step(), 110);
@@ -290,11 +291,7 @@ fn two_threads_do_not_allocate() -> annarchy::Result<()> {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     for split in [ThreadSplit::Always, ThreadSplit::Measured] {
         let (mut net, big) = large(2, split)?;
-        let steps = allocations(|| {
-            for _ in 0..136 {
-                net.step();
-            }
-        });
+        let steps = step_allocations(&mut net, 136);
         assert_eq!(
             steps, 0,
             "allocations in the first 136 steps with two threads, {split:?}"
@@ -325,11 +322,7 @@ fn bounded_monitors_do_not_grow() -> annarchy::Result<()> {
     )?;
     let mut net = b.build()?;
     net.simulate(20.0)?;
-    let steps = allocations(|| {
-        for _ in 0..1000 {
-            net.step();
-        }
-    });
+    let steps = step_allocations(&mut net, 1000);
     assert_eq!(steps, 0, "allocations of 1000 steps with a bounded monitor");
     assert_eq!(net.monitor_get(m, "r")?.steps, vec![1016, 1017, 1018, 1019]);
     Ok(())
@@ -349,11 +342,7 @@ fn streamed_monitors_and_timing_do_not_allocate() -> annarchy::Result<()> {
     net.monitor_stream(m, &dir)?;
     net.set_measure_time(true);
     net.simulate(20.0)?;
-    let steps = allocations(|| {
-        for _ in 0..1000 {
-            net.step();
-        }
-    });
+    let steps = step_allocations(&mut net, 1000);
     assert_eq!(
         steps, 0,
         "allocations of 1000 steps with a streamed monitor"
@@ -374,11 +363,7 @@ fn one_thread_large_population_allocates_nothing() -> annarchy::Result<()> {
     for _ in 0..10 {
         net.step();
     }
-    let count = allocations(|| {
-        for _ in 0..100 {
-            net.step();
-        }
-    });
+    let count = step_allocations(&mut net, 100);
     assert_eq!(count, 0, "allocations in 100 steps with one thread");
     Ok(())
 }
@@ -415,11 +400,7 @@ fn spiking_step_allocates_nothing_in(precision: Precision) -> annarchy::Result<(
         .connect_fixed_probability(0.1, 0.05)?;
     let mut net = b.build()?;
     net.simulate(500.0)?;
-    let count = allocations(|| {
-        for _ in 0..100 {
-            net.step();
-        }
-    });
+    let count = step_allocations(&mut net, 100);
     assert_eq!(count, 0, "allocations in 100 spiking steps");
     // The steps did something: STDP moved the weights away from 0.02.
     assert!(
