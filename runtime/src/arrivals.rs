@@ -25,7 +25,7 @@ use crate::bold::BoldInput;
 use crate::connectivity::{Delays, SpikeIndex};
 use crate::delivery::{deliver_range, deliver_spans};
 use crate::math::Real;
-use crate::model::{AttrRef, PAR_MIN};
+use crate::model::{AttrRef, PAR_MIN, PART_ALIGN};
 use crate::monitor::{Monitor, Source};
 use crate::population::Population;
 use crate::projection::Projection;
@@ -240,12 +240,12 @@ pub(crate) fn prepare(projs: &mut [Projection], pops: &[Population], team: Optio
 }
 
 /// The [`RowCuts`] of a projection for the parts the macros' updates make
-/// on `team` (aligned to 8 neurons, when the population is large enough to
-/// be split).
+/// on `team` (aligned to [`PART_ALIGN`] neurons, when the population is
+/// large enough to be split).
 fn prepare_cuts(proj: &mut Projection, team: &Team) {
     let n = proj.index.post_dendrite.len();
     if n >= PAR_MIN {
-        proj.cuts.prepare(&proj.index, team, n, 8);
+        proj.cuts.prepare(&proj.index, team, n, PART_ALIGN);
     }
 }
 

@@ -13,6 +13,7 @@ pub mod copy;
 mod crc;
 pub mod decoding;
 mod delivery;
+pub mod emission;
 pub mod error;
 pub mod geometry;
 #[cfg(feature = "image")]

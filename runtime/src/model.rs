@@ -484,6 +484,10 @@ impl VarRef<'_> {
 /// computes it, so the results never depend on the number of threads.
 pub const PAR_MIN: usize = 1024;
 
+/// The parts a [`Team`] cuts a population into for its update start at
+/// multiples of this many neurons (the whole vectors of any processor).
+pub const PART_ALIGN: usize = 8;
+
 /// The first index at or after `from` whose byte in `mask` is not zero.
 ///
 /// Spike masks are mostly zeros: they are skipped 32 bytes at a time (four
@@ -723,6 +727,10 @@ pub struct NeuronCtx<'a> {
     /// [`NeuronState::arrival_attrs`] lists them; `None` when the
     /// transmission phase delivered them).
     pub arrivals: Option<&'a crate::arrivals::Arrivals<'a>>,
+    /// Where each part of the update lists the neurons that spike (see
+    /// [`crate::emission`]); updates that evaluate their spike condition
+    /// in their loop use it, others leave it empty.
+    pub emission: &'a crate::emission::Emission,
 }
 
 /// Where a spiking population's update writes this step's spikes.

@@ -7,6 +7,7 @@ use crate::callbacks::{Callback, CallbackFn};
 use crate::connectivity::{Connectivity, Delays, LilBuilder, SpikeIndex};
 use crate::connectors::{self, ConnectorInfo, Side, Value};
 use crate::delivery::{self, PreWeights};
+use crate::emission::Emission;
 use crate::error::{Error, Result};
 use crate::geometry::Geometry;
 use crate::inputs::{Schedule, SpikeSourceArray, TimedArray, TimedPoisson};
@@ -1407,6 +1408,8 @@ pub struct Network {
     scratch: Vec<f64>,
     /// Holds a conductance in single precision while spikes add to it.
     scratch_f32: Vec<f32>,
+    /// The spikes each thread finds in its part of a population's update.
+    emission: Emission,
     t: i64,
     threads: usize,
     /// The threads of the simulation (none for one thread).
@@ -2205,6 +2208,14 @@ impl Network {
             None
         };
         crate::arrivals::prepare(&mut objects.projs, &objects.pops, team.as_ref());
+        let largest = objects
+            .pops
+            .iter()
+            .filter(|p| p.spiking())
+            .map(|p| p.size())
+            .max()
+            .unwrap_or(0);
+        let emission = Emission::new(team.as_ref(), largest);
         let times = StepTimes::new(objects.pops.len(), objects.projs.len());
         let split = Choices::new(
             objects.pops.len(),
@@ -2217,6 +2228,7 @@ impl Network {
             split,
             scratch: Vec::new(),
             scratch_f32: Vec::new(),
+            emission,
             t: 0,
             threads,
             team,
@@ -2397,6 +2409,7 @@ impl Network {
         } = &mut self.objects;
         let scratch = &mut self.scratch;
         let scratch_f32 = &mut self.scratch_f32;
+        let emission = &self.emission;
         let times = &mut self.times;
         let split = &mut self.split;
         let policy = split.policy;
@@ -2502,6 +2515,7 @@ impl Network {
                     last_spike,
                     team,
                     arrivals,
+                    emission,
                 });
                 if spiking {
                     state.spike_gather(
@@ -2513,6 +2527,7 @@ impl Network {
                             last_spike: &[],
                             team,
                             arrivals: None,
+                            emission,
                         },
                         SpikeOut {
                             spiked,

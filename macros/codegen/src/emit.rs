@@ -1239,7 +1239,7 @@ fn neuron_state(
         ..Emitter::new(m, rt, real, real)
     };
     let spike = if spike_in_update(m, low) {
-        m.spike.as_ref()
+        m.spike.as_ref().map(|cond| (cond, &low.reset[..]))
     } else {
         None
     };
@@ -1509,7 +1509,7 @@ fn spike_mask_loop(m: &Model, cond: &TokenStream) -> TokenStream {
 fn local_neuron_loop(
     e: &Emitter<'_>,
     stmts: &[Stmt],
-    spike: Option<&Expr>,
+    spike: Option<(&Expr, &[Stmt])>,
     fuse: bool,
 ) -> (TokenStream, Vec<usize>) {
     if stmts.is_empty() {
@@ -1522,19 +1522,31 @@ fn local_neuron_loop(
     let stmts = &stmts[..];
     let used = vars_of(stmts);
     let real = e.real.ty();
-    // A value of a slice of `f64` (sums, random numbers), in `real`.
-    let real_of = |x: TokenStream| e.real.cast_f64(x);
     let w = written(stmts);
     // Arrays passed to the chunk closure: written locals first (mutable), then read-only.
     let mut muts: Vec<String> = w.iter().filter(|a| m.is_local(a)).cloned().collect();
     muts.sort_by_key(|a| m.attributes.iter().position(|x| x.name == *a));
     let mut used = used;
-    if let Some(cond) = spike {
+    if let Some((cond, _)) = spike {
         cond.visit_vars(&mut |v| {
             used.insert(v.clone());
         });
         if e.gate {
             muts.push("_ref_rem".into());
+        }
+    }
+    // What the reset of the neurons that spike reads and writes (see
+    // `emit_spikes`): arrays the loop does not pass yet are passed too.
+    let reset = spike.map(|(_, reset)| reset).unwrap_or_default();
+    let mut reset_used = vars_of(reset);
+    if let Some(crate::model::Refractory::Attr(a)) = &m.refractory {
+        reset_used.insert(Var::Attr(a.clone()));
+    }
+    let reset_w = written(reset);
+    let loop_muts = muts.len();
+    for a in &m.attributes {
+        if reset_w.contains(&a.name) && m.is_local(&a.name) && !muts.contains(&a.name) {
+            muts.push(a.name.clone());
         }
     }
     // (slice ident, source expression, element type)
@@ -1551,24 +1563,7 @@ fn local_neuron_loop(
             loads.push(quote!(let #n = #s[i];));
         }
     }
-    for (k, target) in m.targets.iter().enumerate() {
-        if used.contains(&Var::Sum(target.clone())) {
-            let n = var_ident(&Var::Sum(target.clone()));
-            let s = slice_ident(&n.to_string());
-            reads.push((s.clone(), quote!(&ctx.sums[#k][..]), quote!(f64)));
-            let v = real_of(quote!(#s[i]));
-            loads.push(quote!(let #n = #v;));
-        }
-    }
-    for (k, r) in m.randoms.iter().enumerate() {
-        if r.locality == Locality::Local && used.contains(&Var::Rand(k)) {
-            let n = format_ident!("_rand_{}", k);
-            let s = slice_ident(&n.to_string());
-            reads.push((s.clone(), quote!(&self.#n[..]), quote!(f64)));
-            let v = real_of(quote!(#s[i]));
-            loads.push(quote!(let #n = #v;));
-        }
-    }
+    loads.extend(value_loads(e, &used, &mut reads));
     if e.gate {
         if spike.is_none() {
             reads.push((
@@ -1579,19 +1574,23 @@ fn local_neuron_loop(
         }
         loads.push(quote!(let not_ref = _ref_rem_[i] == 0.0;));
     }
-    if used.contains(&Var::TLast) {
-        reads.push((
-            format_ident!("last_spike_"),
-            quote!(&ctx.last_spike[..]),
-            quote!(i64),
-        ));
-        loads.push(quote!(let t_last = last_spike_[i] as #real * dt;));
+    let mut reset_loads: Vec<TokenStream> = Vec::new();
+    for a in &m.attributes {
+        if a.locality == Locality::Local && reset_used.contains(&Var::Attr(a.name.clone())) {
+            let s = slice_ident(&a.name);
+            let n = ident(&a.name);
+            if reset_w.contains(&a.name) {
+                reset_loads.push(quote!(let mut #n = #s[i];));
+            } else {
+                if !muts.contains(&a.name) && !reads.iter().any(|(r, _, _)| *r == s) {
+                    reads.push((s.clone(), quote!(&self.#n[..]), real.clone()));
+                }
+                reset_loads.push(quote!(let #n = #s[i];));
+            }
+        }
     }
-    let uses_all = used.contains(&Var::SumAll);
-    if uses_all {
-        let v = real_of(quote!(sums.iter().map(|s| s[off + i]).sum::<f64>()));
-        loads.push(quote!(let sum_all: #real = #v;));
-    }
+    reset_loads.extend(value_loads(e, &reset_used, &mut reads));
+    let uses_all = used.contains(&Var::SumAll) || reset_used.contains(&Var::SumAll);
     let mut_slices: Vec<Ident> = muts.iter().map(|a| slice_ident(a)).collect();
     let mut_fields: Vec<Ident> = muts.iter().map(|a| ident(a)).collect();
     let conductances: Vec<(usize, Ident)> = muts
@@ -1615,12 +1614,12 @@ fn local_neuron_loop(
             },
         )
     };
-    let mut_loads = muts.iter().map(|a| {
+    let mut_loads = muts[..loop_muts].iter().map(|a| {
         let n = ident(a);
         let s = slice_ident(a);
         quote!(let mut #n = #s[i];)
     });
-    let stores = muts.iter().map(|a| {
+    let stores = muts[..loop_muts].iter().map(|a| {
         let n = ident(a);
         let s = slice_ident(a);
         quote!(#s[i] = #n;)
@@ -1628,7 +1627,7 @@ fn local_neuron_loop(
     let mut body = e.stmts(stmts, false);
     // The spike mask, a second group of slices (bytes).
     let (mask_param, mask_len, mask_arg) = match spike {
-        Some(cond) => {
+        Some((cond, _)) => {
             let cond = e.boolean(cond);
             let free = if e.gate {
                 quote!(not_ref)
@@ -1662,16 +1661,30 @@ fn local_neuron_loop(
     } else {
         TokenStream::new()
     };
-    let off_use = if uses_all {
+    let off_use = if uses_all || spike.is_some() {
         quote!()
     } else {
         quote!(let _ = off;)
+    };
+    let (emission, emit) = if spike.is_some() {
+        let reset = emit_spikes(e, reset, &reset_w);
+        (
+            quote!(let _emission = ctx.emission;),
+            quote! {
+                _emission.emit(off, _spike_mask_, |i| {
+                    #(#reset_loads)*
+                    #reset
+                });
+            },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
     };
     let split = if spike.is_some() {
         quote! {
             team.split_mut2(
                 self.size,
-                8,
+                #rt::model::PART_ALIGN,
                 [#(#mut_args),*],
                 [&mut self._spike_mask[..]],
                 &|off, [#(#mut_slices),*]: [&mut [#real]; #nmut], [_spike_mask_]: [&mut [u8]; 1]| {
@@ -1682,7 +1695,7 @@ fn local_neuron_loop(
         }
     } else {
         quote! {
-            team.split_mut(self.size, 8, [#(#mut_args),*], &|off, [#(#mut_slices),*]: [&mut [#real]; #nmut]| {
+            team.split_mut(self.size, #rt::model::PART_ALIGN, [#(#mut_args),*], &|off, [#(#mut_slices),*]: [&mut [#real]; #nmut]| {
                 let end = off + #first.len();
                 body(off, #(#mut_slices,)* #(&#read_slices[off..end]),*)
             });
@@ -1697,6 +1710,7 @@ fn local_neuron_loop(
         #hoisted
         #sums_param
         #arrivals
+        #emission
         #(let #read_slices = #read_sources;)*
         let body = move |off: usize, #(#mut_slices: &mut [#real],)* #mask_param #(#read_slices: &[#read_types]),*| {
             #off_use
@@ -1711,6 +1725,7 @@ fn local_neuron_loop(
                 #body
                 #(#stores)*
             }
+            #emit
         };
         match ctx.team {
             Some(team) if self.size >= #rt::model::PAR_MIN => {
@@ -1720,6 +1735,92 @@ fn local_neuron_loop(
         }
     };
     (code, conductances.into_iter().map(|(i, _)| i).collect())
+}
+
+/// The `let`s that load the per-neuron values other than attributes that
+/// `used` holds, for neuron `i` of a part of the update (weighted sums,
+/// random numbers, the time of the last spike, the sum of all targets);
+/// the slices they read are added to `reads` unless already there.
+fn value_loads(
+    e: &Emitter<'_>,
+    used: &BTreeSet<Var>,
+    reads: &mut Vec<(Ident, TokenStream, TokenStream)>,
+) -> Vec<TokenStream> {
+    let m = e.model;
+    let real = e.real.ty();
+    let mut loads = Vec::new();
+    let mut read = |s: &Ident, src: TokenStream, ty: TokenStream| {
+        if !reads.iter().any(|(r, _, _)| r == s) {
+            reads.push((s.clone(), src, ty));
+        }
+    };
+    for (k, target) in m.targets.iter().enumerate() {
+        if used.contains(&Var::Sum(target.clone())) {
+            let n = var_ident(&Var::Sum(target.clone()));
+            let s = slice_ident(&n.to_string());
+            read(&s, quote!(&ctx.sums[#k][..]), quote!(f64));
+            let v = e.real.cast_f64(quote!(#s[i]));
+            loads.push(quote!(let #n = #v;));
+        }
+    }
+    for (k, r) in m.randoms.iter().enumerate() {
+        if r.locality == Locality::Local && used.contains(&Var::Rand(k)) {
+            let n = format_ident!("_rand_{}", k);
+            let s = slice_ident(&n.to_string());
+            read(&s, quote!(&self.#n[..]), quote!(f64));
+            let v = e.real.cast_f64(quote!(#s[i]));
+            loads.push(quote!(let #n = #v;));
+        }
+    }
+    if used.contains(&Var::TLast) {
+        let s = format_ident!("last_spike_");
+        read(&s, quote!(&ctx.last_spike[..]), quote!(i64));
+        loads.push(quote!(let t_last = last_spike_[i] as #real * dt;));
+    }
+    if used.contains(&Var::SumAll) {
+        let v = e
+            .real
+            .cast_f64(quote!(sums.iter().map(|s| s[off + i]).sum::<f64>()));
+        loads.push(quote!(let sum_all: #real = #v;));
+    }
+    loads
+}
+
+/// The reset of a neuron `i` that spikes, inside the loop of the update
+/// (after the values `reset` reads are loaded): its statements, the
+/// values they write stored back, and the start of its refractory period.
+fn emit_spikes(e: &Emitter<'_>, reset: &[Stmt], written: &BTreeSet<String>) -> TokenStream {
+    let m = e.model;
+    let ungated = Emitter {
+        model: m,
+        rt: e.rt.clone(),
+        gate: false,
+        real: e.real,
+        store: e.store,
+    };
+    let stmts = ungated.stmts(reset, false);
+    let stores = written.iter().filter(|a| m.is_local(a)).map(|a| {
+        let n = ident(a);
+        let s = slice_ident(a);
+        quote!(#s[i] = #n;)
+    });
+    let start = match &m.refractory {
+        None => TokenStream::new(),
+        Some(crate::model::Refractory::Ms(ms)) => {
+            let ms = lit(*ms);
+            quote!(_ref_rem_[i] = (#ms / dt).trunc();)
+        }
+        // Loaded with the values the reset reads when per-neuron.
+        Some(crate::model::Refractory::Attr(a)) => {
+            let n = ident(a);
+            quote!(_ref_rem_[i] = (#n / dt).trunc();)
+        }
+    };
+    quote! {
+        #stmts
+        #(#stores)*
+        #start
+    }
 }
 
 /// Whether the spike condition can be evaluated for every neuron in a loop
@@ -1976,12 +2077,12 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
             #(self.#globals_written = #globals_written;)*
         };
     }
-    // The update has written the mask (`local_neuron_loop`).
-    let mask = if spike_in_update(m, low) {
-        TokenStream::new()
-    } else {
-        spike_mask_loop(m, &cond)
-    };
+    // The update has reset the neurons that spike and listed them
+    // (`local_neuron_loop`).
+    if spike_in_update(m, low) {
+        return quote!(ctx.emission.join(ctx.t, out););
+    }
+    let mask = spike_mask_loop(m, &cond);
     quote! {
         #head
         let n = self.size;
