@@ -19,11 +19,12 @@ use crate::monitor::{Monitor, MonitorOptions, Recorded, Recording, Source};
 use crate::population::{AttrValue, Population, add_at};
 use crate::projection::{Dendrite, Link, Projection};
 use crate::random::stream;
-use crate::split::{Choices, ThreadSplit};
+use crate::split::{Choices, ThreadSplit, Way};
 use crate::team::Team;
 use crate::timing::{Lap, StepTimes, TimingSummary};
 use rand_chacha::ChaCha8Rng;
 use std::marker::PhantomData;
+use std::time::Instant;
 
 /// A typed handle over an object index, `Copy` whatever its model, and its
 /// untyped twin for access by name.
@@ -588,9 +589,10 @@ impl NetworkBuilder {
     /// How each piece of a step (a population's update, a projection's
     /// transmission, ...) uses the threads: by default
     /// ([`ThreadSplit::Measured`]) it is split over them only where its
-    /// measured times show that splitting is faster, so that more threads
-    /// never slow a simulation down; [`ThreadSplit::Always`] splits every
-    /// piece large enough. Results are the same either way.
+    /// measured times show that splitting is faster, and whole steps run
+    /// on one thread when their measured times show that faster, so that
+    /// more threads do not slow a simulation down; [`ThreadSplit::Always`]
+    /// splits every piece large enough. Results are the same either way.
     pub fn thread_split(mut self, split: ThreadSplit) -> NetworkBuilder {
         self.thread_split = split;
         self
@@ -2396,7 +2398,25 @@ impl Network {
         out
     }
 
+    /// One step, on the threads of `team` where the choices of
+    /// [`crate::split`] say so.
     fn step_inner(&mut self, team: Option<&Team>) {
+        let Some(team) = team else {
+            return self.step_pieces(None);
+        };
+        match self.split.step.next(self.split.policy) {
+            Way::Chosen(split) => self.step_pieces(split.then_some(team)),
+            Way::Timed(split) => {
+                let start = Instant::now();
+                self.step_pieces(split.then_some(team));
+                self.split.step.timed(start);
+            }
+        }
+    }
+
+    /// One step, each piece on the threads of `team` or not as its choice
+    /// says (on one thread without a team).
+    fn step_pieces(&mut self, team: Option<&Team>) {
         let t = self.t;
         let dt = self.objects.dt;
         let seed = self.objects.seed;

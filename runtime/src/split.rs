@@ -11,7 +11,10 @@
 //! so it is measured: every piece alternates between the two ways, four
 //! runs at a time, for its first [`SAMPLES`] runs of each, and then runs
 //! the way whose median time was shorter, for [`RECHECK`] runs, before
-//! measuring again.
+//! measuring again. Whole steps are then timed the same way, with the
+//! pieces' choices or on one thread (a split piece can be faster by itself
+//! and leave the rest of the step slower), so that more threads never make
+//! a run slower than one thread by more than the noise of the timing.
 //!
 //! Every piece computes the same values whoever computes them (the
 //! [`Team`] cuts work only where results do not depend on the cut), so the
@@ -25,7 +28,9 @@ use crate::team::Team;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ThreadSplit {
     /// Each piece is split over the threads or runs on the calling thread,
-    /// whichever its measured times show to be faster (the default).
+    /// whichever its measured times show to be faster, and whole steps
+    /// run on the calling thread alone when theirs show that faster (the
+    /// default).
     #[default]
     Measured,
     /// Every piece large enough is split over the threads.
@@ -41,6 +46,10 @@ const _: () = assert!(SAMPLES.is_multiple_of(BLOCK));
 
 /// Runs after a choice before the piece is measured again.
 pub const RECHECK: u32 = 20_000;
+
+/// Steps run with the pieces' choices before whole steps are timed: the
+/// pieces time theirs first (`2 * SAMPLES` runs each).
+pub const STEP_WARM_UP: u32 = 4 * SAMPLES as u32;
 
 /// Splits whose median is this fraction of the single thread's or less are
 /// chosen: the other threads are then free for other work.
@@ -73,7 +82,26 @@ impl Default for Choice {
     }
 }
 
+/// How the next run of a piece goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Way {
+    /// Split (or not), as chosen or as the policy says; not timed.
+    Chosen(bool),
+    /// Split (or not), timed: pass the time to [`Choice::timed`].
+    Timed(bool),
+}
+
 impl Choice {
+    /// A choice that splits for its first `runs` runs before it times both
+    /// ways (while the pieces inside it choose theirs).
+    pub(crate) fn after(runs: u32) -> Choice {
+        Choice {
+            chosen: true,
+            left: runs,
+            ..Choice::default()
+        }
+    }
+
     /// Runs `f` with the team to split over (`None`: this thread only).
     pub(crate) fn run<R>(
         &mut self,
@@ -84,21 +112,38 @@ impl Choice {
         let Some(team) = team else {
             return f(None);
         };
+        match self.next(policy) {
+            Way::Chosen(split) => f(split.then_some(team)),
+            Way::Timed(split) => {
+                let start = Instant::now();
+                let out = f(split.then_some(team));
+                self.timed(start);
+                out
+            }
+        }
+    }
+
+    /// How the next run goes (with a team to split over).
+    pub(crate) fn next(&mut self, policy: ThreadSplit) -> Way {
         if policy == ThreadSplit::Always {
-            return f(Some(team));
+            return Way::Chosen(true);
         }
         if self.left > 0 {
             self.left -= 1;
-            return f(self.chosen.then_some(team));
+            return Way::Chosen(self.chosen);
         }
         // Blocks of BLOCK runs of each way, alternated: a thread of the
         // team that slept through a block on one thread wakes up in the
         // first run of the next split block only (waking a thread can take
         // longer than the work), which the median leaves aside.
-        let split = (self.timed / BLOCK) % 2 == 1;
-        let start = Instant::now();
-        let out = f(split.then_some(team));
+        Way::Timed((self.timed / BLOCK) % 2 == 1)
+    }
+
+    /// Records the time of a run that [`next`](Self::next) asked to time,
+    /// begun at `start`; chooses once both ways have been timed enough.
+    pub(crate) fn timed(&mut self, start: Instant) {
         let ns = u32::try_from(start.elapsed().as_nanos()).unwrap_or(u32::MAX);
+        let split = (self.timed / BLOCK) % 2 == 1;
         let slot = self.timed / (2 * BLOCK) * BLOCK + self.timed % BLOCK;
         if split {
             self.split[slot] = ns;
@@ -113,7 +158,6 @@ impl Choice {
             self.timed = 0;
             self.left = RECHECK;
         }
-        out
     }
 
     /// Whether the piece is split, once its times have been measured
@@ -146,6 +190,12 @@ pub(crate) struct Choices {
     pub post_events: Vec<Choice>,
     /// Structural plasticity, for all projections.
     pub structural: Choice,
+    /// The whole step: with the pieces' choices, or on one thread. A
+    /// piece split over the threads can be faster by itself and still
+    /// slow the rest of the step down (what the other threads wrote comes
+    /// back to the calling thread's cache), so whole steps are timed both
+    /// ways too, once the pieces have chosen.
+    pub step: Choice,
 }
 
 impl Choices {
@@ -160,6 +210,7 @@ impl Choices {
             synapse: new(projs),
             post_events: new(projs),
             structural: Choice::default(),
+            step: Choice::after(STEP_WARM_UP),
         }
     }
 }
@@ -205,6 +256,21 @@ mod tests {
         }
         assert_eq!(split, 0);
         assert_eq!(choice.chosen(), None);
+    }
+
+    #[test]
+    fn whole_steps_split_while_the_pieces_choose_then_are_timed() {
+        let team = Team::new(2).expect("threads");
+        let mut step = Choice::after(STEP_WARM_UP);
+        for _ in 0..STEP_WARM_UP {
+            assert_eq!(step.next(ThreadSplit::Measured), Way::Chosen(true));
+        }
+        assert_eq!(step.chosen(), None);
+        assert_eq!(step.next(ThreadSplit::Measured), Way::Timed(false));
+        // Steps slower on the threads: one thread is chosen.
+        assert_eq!(calibrate(&mut step, &team, 200, 2000), (SAMPLES, SAMPLES));
+        assert_eq!(step.chosen(), Some(false));
+        assert_eq!(step.next(ThreadSplit::Always), Way::Chosen(true));
     }
 
     #[test]
