@@ -26,8 +26,14 @@ use crate::team::{Team, current_member};
 pub struct Emission {
     /// The ranks found by the part that thread `k` ran (the calling thread
     /// is 0), since the last [`join`](Self::join).
-    parts: Vec<Mutex<Vec<u32>>>,
+    parts: Vec<PartList>,
 }
+
+/// The list of one thread, alone in its cache lines: two threads pushing
+/// to lists that share a line would pass it back and forth.
+#[derive(Debug)]
+#[repr(align(128))]
+struct PartList(Mutex<Vec<u32>>);
 
 impl Emission {
     /// Lists for the threads of `team` (one list without a team), each
@@ -37,7 +43,7 @@ impl Emission {
     pub(crate) fn new(team: Option<&Team>, largest: usize) -> Emission {
         let Some(team) = team else {
             return Emission {
-                parts: vec![Mutex::new(Vec::with_capacity(largest))],
+                parts: vec![PartList(Mutex::new(Vec::with_capacity(largest)))],
             };
         };
         let part = team
@@ -46,7 +52,13 @@ impl Emission {
             .max()
             .unwrap_or(0);
         let parts = (0..team.size())
-            .map(|k| Mutex::new(Vec::with_capacity(if k == 0 { largest } else { part })))
+            .map(|k| {
+                PartList(Mutex::new(Vec::with_capacity(if k == 0 {
+                    largest
+                } else {
+                    part
+                })))
+            })
             .collect();
         Emission { parts }
     }
@@ -57,7 +69,10 @@ impl Emission {
     /// updated by the calling thread.
     pub fn emit(&self, off: usize, mask: &[u8], mut reset: impl FnMut(usize)) {
         let k = current_member().unwrap_or(0);
-        let mut list = self.parts[k].lock().unwrap_or_else(PoisonError::into_inner);
+        let mut list = self.parts[k]
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let mut next = 0;
         while let Some(i) = next_spike(mask, next) {
             next = i + 1;
@@ -73,7 +88,7 @@ impl Emission {
         out.spiked.clear();
         out.axonal.clear();
         for part in &self.parts {
-            let mut list = part.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut list = part.0.lock().unwrap_or_else(PoisonError::into_inner);
             out.spiked.extend_from_slice(&list);
             list.clear();
         }
@@ -138,7 +153,7 @@ mod tests {
         let room: Vec<usize> = emission
             .parts
             .iter()
-            .map(|p| p.lock().unwrap().capacity())
+            .map(|p| p.0.lock().unwrap().capacity())
             .collect();
         assert!(room[0] >= 1000 && room[1] >= 500, "{room:?}");
         let mask = vec![1u8; 1000];
@@ -149,6 +164,6 @@ mod tests {
         assert!(last_spike.iter().all(|&l| l == 4));
         // Joined lists are empty again, with their room.
         assert!(join(&emission, 5, &mut last_spike).is_empty());
-        assert_eq!(emission.parts[0].lock().unwrap().capacity(), room[0]);
+        assert_eq!(emission.parts[0].0.lock().unwrap().capacity(), room[0]);
     }
 }
