@@ -208,15 +208,7 @@ fn refresh_weights(proj: &mut Projection) {
         delivered_w,
         ..
     } = proj;
-    match delivered_w.map(|w| state.attr(w)) {
-        Some(AttrRef::Array(w)) => {
-            pre_weights.get(index, w);
-        }
-        Some(AttrRef::ArrayF32(w)) => {
-            pre_weights.get(index, w);
-        }
-        _ => {}
-    }
+    pre_weights.of(index, delivered_w.map(|w| state.attr(w)));
 }
 
 /// Fills, before the first step, what spike delivery computes once and

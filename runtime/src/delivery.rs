@@ -16,6 +16,7 @@
 
 use crate::connectivity::SpikeIndex;
 use crate::math::Real;
+use crate::model::AttrRef;
 use crate::model::PAR_EVENTS;
 use crate::team::Team;
 
@@ -51,6 +52,16 @@ impl PreWeights {
             self.stale = false;
         }
         &self.values
+    }
+
+    /// [`PreWeights::get`] for the weights `w` of a projection whose spikes
+    /// the run-time delivers (`None` when they are not per-synapse arrays).
+    pub fn of(&mut self, index: &SpikeIndex, w: Option<AttrRef<'_>>) -> Option<&[f64]> {
+        match w? {
+            AttrRef::Array(w) => Some(self.get(index, w)),
+            AttrRef::ArrayF32(w) => Some(self.get(index, w)),
+            AttrRef::Scalar(_) => None,
+        }
     }
 
     /// The weights in pre-synaptic order as [`PreWeights::get`] last

@@ -3164,14 +3164,11 @@ fn transmit_spikes(
         };
         // The most common synapse (`g_target += w`) is delivered here,
         // from the weights in pre-synaptic order.
-        let weights = match (arriving, delivered_w.map(|i| state.attr(i))) {
-            (SpikeEvents::Neurons(spikes), Some(AttrRef::Array(w))) => {
-                Some((spikes, pre_weights.get(index, w)))
-            }
-            (SpikeEvents::Neurons(spikes), Some(AttrRef::ArrayF32(w))) => {
-                Some((spikes, pre_weights.get(index, w)))
-            }
-            _ => None,
+        let weights = match arriving {
+            SpikeEvents::Neurons(spikes) => pre_weights
+                .of(index, delivered_w.map(|i| state.attr(i)))
+                .map(|w| (spikes, w)),
+            SpikeEvents::Synapses(_) => None,
         };
         match (weights, &mut target) {
             (Some((spikes, w)), Lent::Wide(g)) => delivery::deliver(index, w, spikes, g, team),

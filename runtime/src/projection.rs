@@ -160,14 +160,20 @@ impl Projection {
         Ok((idx, pos))
     }
 
+    /// Replaces the spike index (the rows changed), and forgets where the
+    /// old rows crossed the parts of a split update.
+    pub fn set_index(&mut self, index: SpikeIndex) {
+        self.index = index;
+        self.cuts.clear();
+    }
+
     /// Spiking pre-synaptic population `pre`: the pre-synaptic index of the
     /// connectivity, the spike history of `pre` long enough for a uniform
     /// delay, and the queues of per-synapse delays (emptied).
     pub fn prepare_spikes(&mut self, pre: &mut Population, post_size: usize) {
-        self.index = SpikeIndex::new(&self.conn, pre.size(), post_size);
+        self.set_index(SpikeIndex::new(&self.conn, pre.size(), post_size));
         self.event_head = 0;
         self.arriving = Vec::with_capacity(pre.size());
-        self.cuts.clear();
         match &self.conn.delays {
             Delays::Uniform(d) if *d > 1 => {
                 pre.keep_spikes(*d as usize);
@@ -230,8 +236,7 @@ impl Projection {
             let post_size = pops[self.post].size();
             self.prepare_spikes(&mut pops[self.pre], post_size);
         } else {
-            self.index = SpikeIndex::default();
-            self.cuts.clear();
+            self.set_index(SpikeIndex::default());
             self.events = Vec::new();
             self.event_head = 0;
         }

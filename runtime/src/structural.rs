@@ -442,8 +442,8 @@ fn restructure(
         }
     }
     if pops[proj.pre].spiking() {
-        proj.index = SpikeIndex::new(&proj.conn, pops[proj.pre].size(), pops[proj.post].size());
-        proj.cuts.clear();
+        let index = SpikeIndex::new(&proj.conn, pops[proj.pre].size(), pops[proj.post].size());
+        proj.set_index(index);
     }
     Ok(())
 }
