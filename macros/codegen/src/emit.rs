@@ -1791,14 +1791,7 @@ fn value_loads(
 /// values they write stored back, and the start of its refractory period.
 fn emit_spikes(e: &Emitter<'_>, reset: &[Stmt], written: &BTreeSet<String>) -> TokenStream {
     let m = e.model;
-    let ungated = Emitter {
-        model: m,
-        rt: e.rt.clone(),
-        gate: false,
-        real: e.real,
-        store: e.store,
-    };
-    let stmts = ungated.stmts(reset, false);
+    let stmts = Emitter::new(m, &e.rt, e.real, e.store).stmts(reset, false);
     let stores = written.iter().filter(|a| m.is_local(a)).map(|a| {
         let n = ident(a);
         let s = slice_ident(a);
@@ -1920,13 +1913,19 @@ fn stop_condition(e: &Emitter<'_>) -> TokenStream {
 }
 
 /// Code of `spike_gather`: the spike condition of each neuron that is not
-/// refractory, then its reset, its spike, and its refractory period.
+/// refractory, then its reset, its spike, and its refractory period; or,
+/// when the update did all that on its parts, the join of their spikes.
 fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
     let m = e.model;
     let rt = &e.rt;
     let Some(cond) = &m.spike else {
         return quote!(out.spiked.clear(););
     };
+    // The update has reset the neurons that spike and listed them
+    // (`local_neuron_loop`).
+    if spike_in_update(m, low) {
+        return quote!(ctx.emission.join(ctx.t, out););
+    }
     let mut all = low.reset.clone();
     all.extend(low.axon_reset.iter().cloned());
     all.push(Stmt::Let("__spike".into(), cond.clone()));
@@ -2076,11 +2075,6 @@ fn spike_gather(e: &Emitter<'_>, low: &Lowered) -> TokenStream {
             }
             #(self.#globals_written = #globals_written;)*
         };
-    }
-    // The update has reset the neurons that spike and listed them
-    // (`local_neuron_loop`).
-    if spike_in_update(m, low) {
-        return quote!(ctx.emission.join(ctx.t, out););
     }
     let mask = spike_mask_loop(m, &cond);
     quote! {
